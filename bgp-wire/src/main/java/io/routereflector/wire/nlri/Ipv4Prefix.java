@@ -1,0 +1,60 @@
+package io.routereflector.wire.nlri;
+
+/** An IPv4 prefix: the address as a big-endian int, host bits zero. */
+public record Ipv4Prefix(int address, int length) implements IpPrefix {
+
+    public Ipv4Prefix {
+        if (length < 0 || length > 32) {
+            throw new IllegalArgumentException("IPv4 prefix length out of range: " + length);
+        }
+        if ((address & ~mask(length)) != 0) {
+            throw new IllegalArgumentException("host bits set in " + Ipv4Prefix.format(address) + "/" + length);
+        }
+    }
+
+    static int mask(int length) {
+        return length == 0 ? 0 : -1 << (32 - length);
+    }
+
+    public static Ipv4Prefix parse(String text) {
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("prefix without /length: " + text);
+        }
+        return new Ipv4Prefix(parseAddress(text.substring(0, slash)), Integer.parseInt(text.substring(slash + 1)));
+    }
+
+    /** Parses a dotted quad into a big-endian int; rejects anything else. */
+    public static int parseAddress(String dotted) {
+        String[] parts = dotted.split("\\.", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("not a dotted-quad IPv4 address: " + dotted);
+        }
+        int value = 0;
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+                throw new IllegalArgumentException("not a dotted-quad IPv4 address: " + dotted);
+            }
+            int octet = Integer.parseInt(part);
+            if (octet > 255) {
+                throw new IllegalArgumentException("not a dotted-quad IPv4 address: " + dotted);
+            }
+            value = (value << 8) | octet;
+        }
+        return value;
+    }
+
+    public static String format(int address) {
+        return (address >>> 24) + "." + ((address >>> 16) & 0xFF) + "." + ((address >>> 8) & 0xFF) + "." + (address & 0xFF);
+    }
+
+    @Override
+    public AddressFamily family() {
+        return AddressFamily.IPV4_UNICAST;
+    }
+
+    @Override
+    public String toString() {
+        return format(address) + "/" + length;
+    }
+}

@@ -1,0 +1,123 @@
+package io.routereflector.wire.nlri;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** An IPv6 prefix: the address as two big-endian longs, host bits zero. */
+public record Ipv6Prefix(long high, long low, int length) implements IpPrefix {
+
+    public Ipv6Prefix {
+        if (length < 0 || length > 128) {
+            throw new IllegalArgumentException("IPv6 prefix length out of range: " + length);
+        }
+        if ((high & ~highMask(length)) != 0 || (low & ~lowMask(length)) != 0) {
+            throw new IllegalArgumentException("host bits set in IPv6 prefix of length " + length);
+        }
+    }
+
+    static long highMask(int length) {
+        if (length >= 64) {
+            return -1L;
+        }
+        return length == 0 ? 0L : -1L << (64 - length);
+    }
+
+    static long lowMask(int length) {
+        if (length <= 64) {
+            return 0L;
+        }
+        return length == 128 ? -1L : -1L << (128 - length);
+    }
+
+    public static Ipv6Prefix parse(String text) {
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("prefix without /length: " + text);
+        }
+        byte[] bytes = parseAddress(text.substring(0, slash));
+        return new Ipv6Prefix(toLong(bytes, 0), toLong(bytes, 8), Integer.parseInt(text.substring(slash + 1)));
+    }
+
+    /** Parses an IPv6 literal (no host names are ever resolved) into 16 bytes. */
+    public static byte[] parseAddress(String literal) {
+        if (literal.indexOf(':') < 0 || !literal.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+            throw new IllegalArgumentException("not an IPv6 address: " + literal);
+        }
+        try {
+            InetAddress address = InetAddress.getByName(literal);
+            if (address instanceof Inet6Address) {
+                return address.getAddress();
+            }
+            // An IPv4-mapped literal comes back as Inet4Address; keep it in IPv6 form.
+            byte[] v4 = address.getAddress();
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xFF;
+            mapped[11] = (byte) 0xFF;
+            System.arraycopy(v4, 0, mapped, 12, 4);
+            return mapped;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IPv6 address: " + literal, e);
+        }
+    }
+
+    static long toLong(byte[] bytes, int offset) {
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = (value << 8) | (bytes[offset + i] & 0xFF);
+        }
+        return value;
+    }
+
+    public byte[] addressBytes() {
+        byte[] bytes = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            bytes[i] = (byte) (high >>> (56 - 8 * i));
+            bytes[8 + i] = (byte) (low >>> (56 - 8 * i));
+        }
+        return bytes;
+    }
+
+    @Override
+    public AddressFamily family() {
+        return AddressFamily.IPV6_UNICAST;
+    }
+
+    @Override
+    public String toString() {
+        try {
+            String text = InetAddress.getByAddress(addressBytes()).getHostAddress();
+            return compress(text) + "/" + length;
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Java prints 2001:db8:0:0:0:0:0:0; operators expect 2001:db8::. */
+    static String compress(String full) {
+        String[] groups = full.split(":");
+        int bestStart = -1;
+        int bestLength = 0;
+        for (int i = 0; i < groups.length; ) {
+            if (groups[i].equals("0")) {
+                int j = i;
+                while (j < groups.length && groups[j].equals("0")) {
+                    j++;
+                }
+                if (j - i > bestLength && j - i > 1) {
+                    bestStart = i;
+                    bestLength = j - i;
+                }
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        if (bestStart < 0) {
+            return String.join(":", groups);
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail;
+    }
+}

@@ -21,7 +21,7 @@ public record Ipv4Prefix(int address, int length) implements IpPrefix {
         if (slash < 0) {
             throw new IllegalArgumentException("prefix without /length: " + text);
         }
-        return new Ipv4Prefix(parseAddress(text.substring(0, slash)), Integer.parseInt(text.substring(slash + 1)));
+        return new Ipv4Prefix(parseAddress(text.substring(0, slash)), parseLength(text.substring(slash + 1), 32));
     }
 
     /** Parses a dotted quad into a big-endian int; rejects anything else. */
@@ -32,7 +32,8 @@ public record Ipv4Prefix(int address, int length) implements IpPrefix {
         }
         int value = 0;
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+            // ASCII digits only: Character.isDigit and Integer.parseInt also accept other scripts' digits.
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Ipv4Prefix::isAsciiDigit)) {
                 throw new IllegalArgumentException("not a dotted-quad IPv4 address: " + dotted);
             }
             int octet = Integer.parseInt(part);
@@ -42,6 +43,22 @@ public record Ipv4Prefix(int address, int length) implements IpPrefix {
             value = (value << 8) | octet;
         }
         return value;
+    }
+
+    static boolean isAsciiDigit(int c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** A prefix length of 1 to 3 ASCII digits, at most {@code max}. */
+    static int parseLength(String text, int max) {
+        if (text.isEmpty() || text.length() > 3 || !text.chars().allMatch(Ipv4Prefix::isAsciiDigit)) {
+            throw new IllegalArgumentException("not a prefix length: " + text);
+        }
+        int length = Integer.parseInt(text);
+        if (length > max) {
+            throw new IllegalArgumentException("prefix length " + length + " exceeds " + max);
+        }
+        return length;
     }
 
     public static String format(int address) {

@@ -36,12 +36,14 @@ public record Ipv6Prefix(long high, long low, int length) implements IpPrefix {
             throw new IllegalArgumentException("prefix without /length: " + text);
         }
         byte[] bytes = parseAddress(text.substring(0, slash));
-        return new Ipv6Prefix(toLong(bytes, 0), toLong(bytes, 8), Integer.parseInt(text.substring(slash + 1)));
+        return new Ipv6Prefix(toLong(bytes, 0), toLong(bytes, 8), Ipv4Prefix.parseLength(text.substring(slash + 1), 128));
     }
 
     /** Parses an IPv6 literal (no host names are ever resolved) into 16 bytes. */
     public static byte[] parseAddress(String literal) {
-        if (literal.indexOf(':') < 0 || !literal.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+        // ASCII only: Character.digit also accepts other scripts' digits and full-width letters.
+        if (literal.indexOf(':') < 0 || !literal.chars().allMatch(c -> Ipv4Prefix.isAsciiDigit(c)
+                || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.')) {
             throw new IllegalArgumentException("not an IPv6 address: " + literal);
         }
         try {
@@ -85,15 +87,20 @@ public record Ipv6Prefix(long high, long low, int length) implements IpPrefix {
 
     @Override
     public String toString() {
-        try {
-            String text = InetAddress.getByAddress(addressBytes()).getHostAddress();
-            return compress(text) + "/" + length;
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
+        // Formatted here: InetAddress.getByAddress turns an IPv4-mapped address (::ffff:a.b.c.d) into
+        // an Inet4Address, which printed "10.0.0.0/104" for ::ffff:10.0.0.0/104.
+        StringBuilder full = new StringBuilder(39);
+        for (int g = 0; g < 8; g++) {
+            long half = g < 4 ? high : low;
+            if (g > 0) {
+                full.append(':');
+            }
+            full.append(Integer.toHexString((int) (half >>> (48 - 16 * (g % 4))) & 0xFFFF));
         }
+        return compress(full.toString()) + "/" + length;
     }
 
-    /** Java prints 2001:db8:0:0:0:0:0:0; operators expect 2001:db8::. */
+    /** 2001:db8:0:0:0:0:0:0 becomes 2001:db8:: (RFC 5952 §4.2: the longest run of two or more zero groups, the first on a tie). */
     static String compress(String full) {
         String[] groups = full.split(":");
         int bestStart = -1;

@@ -106,7 +106,8 @@ public final class NlriList extends AbstractList<Nlri> implements RandomAccess {
         // Upper bound on the count: each entry takes at least 1 (or 5 with path id) octets.
         int capacity = Math.max(0, (end - start) / (withPathIds ? 5 : 1));
         int[] a4 = isV6 ? NO_INTS : new int[Math.min(capacity, 64)];
-        long[] a6 = isV6 ? new long[2 * Math.min(capacity, 32)] : NO_LONGS;
+        // Same initial entry count as the other arrays: growth is decided on lengths.length alone.
+        long[] a6 = isV6 ? new long[2 * Math.min(capacity, 64)] : NO_LONGS;
         byte[] lengths = new byte[Math.min(capacity, 64)];
         int[] ids = withPathIds ? new int[Math.min(capacity, 64)] : NO_INTS;
         int n = 0;

@@ -1,0 +1,67 @@
+#!/bin/sh
+# Installs what the interop tests run, only when it is missing (TESTBED.md): BIRD 2, GoBGP, etcd,
+# iproute2 and tshark from Debian, and BIRD 1.6 (the family Calico nodes run) unpacked into
+# .testbed/bird1.6/ because its package conflicts with bird2. Safe to run again and again.
+set -eu
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bird16_dir="$root/.testbed/bird1.6"
+export DEBIAN_FRONTEND=noninteractive
+
+if [ "$(id -u)" -ne 0 ]; then
+    sudo_cmd=sudo
+else
+    sudo_cmd=
+fi
+
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'
+}
+
+missing=
+for pkg in bird2 gobgpd etcd-server etcd-client iproute2 tshark; do
+    installed "$pkg" || missing="$missing $pkg"
+done
+# The build itself: a fresh machine may lack the JDK or Maven.
+command -v javac >/dev/null 2>&1 || missing="$missing openjdk-17-jdk-headless"
+command -v mvn >/dev/null 2>&1 || missing="$missing maven"
+
+bird16_ok=yes
+for bin in bird bird6 birdc birdc6; do
+    [ -x "$bird16_dir/usr/sbin/$bin" ] || bird16_ok=no
+done
+
+if [ -z "$missing" ] && [ "$bird16_ok" = yes ]; then
+    echo "install-test-deps: everything present"
+    exit 0
+fi
+
+# Fresh machines start with empty or stale package lists: refresh them once.
+$sudo_cmd apt-get update -q
+
+if [ -n "$missing" ]; then
+    echo "install-test-deps: installing$missing"
+    # tshark asks whether non-root users may capture; answer no without a prompt.
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo_cmd debconf-set-selections
+    # shellcheck disable=SC2086 # the list is meant to split into words
+    $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+fi
+
+if [ "$bird16_ok" = no ]; then
+    echo "install-test-deps: unpacking BIRD 1.6 into $bird16_dir"
+    work=$(mktemp -d)
+    chmod 755 "$work"   # apt fetches as the unprivileged _apt user
+    trap 'rm -rf "$work"' EXIT
+    # apt-get download writes into the current directory and needs no root.
+    (cd "$work" && apt-get download -q bird)
+    rm -rf "$bird16_dir"
+    mkdir -p "$bird16_dir"
+    dpkg -x "$work"/bird_*.deb "$bird16_dir"
+    for bin in bird bird6 birdc birdc6; do
+        if [ ! -x "$bird16_dir/usr/sbin/$bin" ]; then
+            echo "install-test-deps: $bird16_dir/usr/sbin/$bin missing after unpacking" >&2
+            exit 1
+        fi
+    done
+fi
+echo "install-test-deps: done"

@@ -1,0 +1,70 @@
+package io.routereflector.daemon;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line as an operator meets it: exit codes and what is printed. */
+class MainTest {
+
+    private record Run(int exit, String out, String err) { }
+
+    private static Run run(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void decodesAKeepalive() {
+        Run run = run("decode", "ffffffffffffffffffffffffffffffff001304");
+        assertEquals(0, run.exit());
+        assertEquals("message 1: Keepalive[]", run.out().strip());
+    }
+
+    @Test
+    void reportsTheNotificationABadHeaderWouldEarn() {
+        // Marker broken in its first octet: Connection Not Synchronized (1/1).
+        Run run = run("decode", "7fffffffffffffffffffffffffffffff001304");
+        assertEquals(1, run.exit());
+        assertTrue(run.out().contains("Message header error / Connection not synchronized"), run.out());
+    }
+
+    @Test
+    void rejectsTextThatIsNotHex() {
+        Run run = run("decode", "not-hex");
+        assertEquals(1, run.exit());
+        assertTrue(run.err().contains("message 1: not hex"), run.err());
+    }
+
+    @Test
+    void rejectsAnUnknownAddPathFamily() {
+        Run run = run("decode", "--add-path", "ipx", "ffffffffffffffffffffffffffffffff001304");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("unknown family 'ipx'"), run.err());
+    }
+
+    @Test
+    void printsItsVersion() {
+        Run run = run("version");
+        assertEquals(0, run.exit());
+        assertTrue(run.out().startsWith("routereflector "), run.out());
+    }
+
+    @Test
+    void withoutASubcommandPrintsUsage() {
+        Run run = run();
+        assertEquals(0, run.exit());
+        assertTrue(run.out().contains("Usage: routereflector"), run.out());
+        assertTrue(run.out().contains("decode"), run.out());
+    }
+}

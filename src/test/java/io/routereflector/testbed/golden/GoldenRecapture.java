@@ -1,0 +1,31 @@
+package io.routereflector.testbed.golden;
+
+import io.routereflector.testbed.Binaries;
+import io.routereflector.testbed.Testbed;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Re-captures the golden files into {@code bgp-wire/src/test/resources/golden/}. Not part of the
+ * normal build (its name matches no test pattern); run it on purpose, see that folder's README:
+ * {@code mvn -B verify -pl bgp-wire,src -Djacoco.skip=true -Dtest=none -Dit.test=GoldenRecapture}
+ */
+class GoldenRecapture {
+
+    @Test
+    void recaptureAll() throws IOException {
+        Path dir = Binaries.repoRoot().resolve("bgp-wire/src/test/resources/golden");
+        try (Testbed testbed = Testbed.start()) {
+            for (GoldenScenario scenario : GoldenScenario.values()) {
+                GoldenFile golden = scenario.capture(testbed);
+                assertTrue(golden.messages().size() >= 3, "too little captured: " + golden);
+                assertTrue(golden.endOfRib(), "no End-of-RIB from " + golden + "\n" + testbed.diagnostics());
+                golden.write(dir.resolve(scenario.fileName()));
+            }
+        }
+    }
+}

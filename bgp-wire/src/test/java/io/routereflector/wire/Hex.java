@@ -57,4 +57,18 @@ public final class Hex {
         assertArrayEquals(data, e.data(), () -> "data of " + e.getMessage() + ": " + HexFormat.of().formatHex(e.data()));
         return e;
     }
+
+    /** Bytes to lower-case hex without separators. */
+    public static String of(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** The readable bytes of {@code buf}, which is released. */
+    public static byte[] drain(ByteBuf buf) {
+        try {
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
 }

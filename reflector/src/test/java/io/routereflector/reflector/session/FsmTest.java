@@ -130,8 +130,15 @@ class FsmTest {
         "AUTOMATIC_STOP, OPEN_CONFIRM, 6, 0",
         "OPEN_COLLISION_DUMP, OPEN_CONFIRM, 6, 7",
         "OPEN_COLLISION_DUMP, ESTABLISHED, 6, 7",
+        "OPEN_COLLISION_DUMP, OPEN_SENT, 6, 7",
+        "AUTOMATIC_STOP, ESTABLISHED, 6, 0",
+        "DELAY_OPEN_TIMER_EXPIRES, OPEN_SENT, 5, 1",
+        "KEEPALIVE_TIMER_EXPIRES, OPEN_SENT, 5, 1",
+        "ROUTE_REFRESH_STANDIN, OPEN_CONFIRM, 5, 2",
     })
-    void errorsSendTheRightNotificationAndGoIdle(Type event, SessionState state, int code, int subcode) {
+    void errorsSendTheRightNotificationAndGoIdle(String eventName, SessionState state, int code, int subcode) {
+        // The session feeds a ROUTE-REFRESH outside Established to the FSM as an unexpected UPDATE.
+        Type event = Type.valueOf(eventName.equals("ROUTE_REFRESH_STANDIN") ? "UPDATE_MSG" : eventName);
         Fsm.Transition t = step(at(state), event);
         assertEquals(SessionState.IDLE, t.next().state());
         Notification n = sent(t);
@@ -196,6 +203,34 @@ class FsmTest {
         Fsm.Transition t = step(at(SessionState.ACTIVE), Type.TCP_CONNECTION_FAILS);
         assertEquals(SessionState.IDLE, t.next().state());
         assertEquals(1, t.next().connectRetryCounter());
+    }
+
+    @Test
+    void collisionDumpBeforeAnyOpenClosesSilently() {
+        // A connection still in Connect/Active sent no OPEN, so it gets no NOTIFICATION (§8.2.2).
+        for (SessionState state : List.of(SessionState.CONNECT, SessionState.ACTIVE)) {
+            Fsm.Transition t = step(at(state), Type.OPEN_COLLISION_DUMP);
+            assertEquals(SessionState.IDLE, t.next().state());
+            assertEquals(null, sent(t));
+            assertTrue(t.actions().contains(FsmAction.DROP_CONNECTION));
+        }
+    }
+
+    @Test
+    void versionErrorFromThePeerDoesNotCountAgainstIt() {
+        Fsm.Transition t = step(new Fsm(SessionState.OPEN_SENT, 2, false, false), Type.NOTIF_MSG_VER_ERR);
+        assertEquals(SessionState.IDLE, t.next().state());
+        assertEquals(2, t.next().connectRetryCounter());
+        assertEquals(null, sent(t));
+    }
+
+    @Test
+    void tcpFailureWhileDelayingTheOpenReturnsToActive() {
+        Fsm delaying = new Fsm(SessionState.CONNECT, 0, true, true);
+        Fsm.Transition t = step(delaying, Type.TCP_CONNECTION_FAILS);
+        assertEquals(SessionState.ACTIVE, t.next().state());
+        assertFalse(t.next().delayOpenRunning());
+        assertTrue(t.actions().contains(new StopTimer(Timer.DELAY_OPEN)));
     }
 
     @Provide

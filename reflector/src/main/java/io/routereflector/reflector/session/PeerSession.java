@@ -1,0 +1,399 @@
+package io.routereflector.reflector.session;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.routereflector.reflector.config.PeerConfig;
+import io.routereflector.wire.error.NotificationCode;
+import io.routereflector.wire.message.Notification;
+import io.routereflector.wire.message.RouteRefresh;
+import io.routereflector.wire.message.Update;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One configured peer: its connections (at most one dialed, one accepted), collision resolution
+ * between them (RFC 4271 §6.8), the re-dial back-off, and the face the RIB sees. All mutable state
+ * is confined to {@link #loop()}; what other threads read is volatile and written only there.
+ */
+public final class PeerSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeerSession.class);
+
+    private final EventLoop loop;
+    private final Transport transport;
+    private final SessionListener listener;
+    private volatile PeerConfig config;
+    private volatile Negotiation.Local local;
+
+    // Event loop only. Live connections: normally one, two during a collision, three at most (a
+    // dialed one, an accepted one, and the Established one a restarting peer replaces).
+    private final List<Connection> connections = new ArrayList<>(3);
+    private boolean running;
+    private int failures;
+    private ScheduledFuture<?> nextDial;
+
+    // Written on the loop, read anywhere.
+    private volatile Connection established;
+    private volatile SessionState state = SessionState.IDLE;
+    private volatile Instant since = Instant.now();
+    private volatile String lastError;
+    private volatile Notification lastSent;
+    private volatile Notification lastReceived;
+
+    PeerSession(PeerConfig config, Negotiation.Local local, EventLoop loop, Transport transport, SessionListener listener) {
+        this.config = config;
+        this.local = local;
+        this.loop = loop;
+        this.transport = transport;
+        this.listener = listener;
+    }
+
+    // --- what the RIB and operators see (any thread) ------------------------------------------
+
+    public PeerConfig config() {
+        return config;
+    }
+
+    public InetAddress address() {
+        return config.address();
+    }
+
+    /** The agreement of the Established session, null when there is none. */
+    public Negotiated negotiated() {
+        Connection c = established;
+        return c == null ? null : c.negotiated();
+    }
+
+    public SessionState state() {
+        return state;
+    }
+
+    /** When {@link #state()} last changed (the uptime, once Established). */
+    public Instant since() {
+        return since;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public Notification lastNotificationSent() {
+        return lastSent;
+    }
+
+    public Notification lastNotificationReceived() {
+        return lastReceived;
+    }
+
+    public boolean isWritable() {
+        Connection c = established;
+        return c != null && c.isWritable();
+    }
+
+    /**
+     * Queues pre-encoded UPDATE bytes, typically a {@code retainedDuplicate()} shared with the other
+     * members of an update group; they are not modified. Released (and false returned) when the
+     * session is not Established.
+     */
+    public boolean write(ByteBuf message) {
+        Connection c = established;
+        if (c == null || c.channel() == null) {
+            message.release();
+            return false;
+        }
+        c.channel().write(message, c.channel().voidPromise());
+        return true;
+    }
+
+    public void flush() {
+        Connection c = established;
+        if (c != null && c.channel() != null) {
+            c.channel().flush();
+        }
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** The channel of the Established session (tests compare it across reconfigurations). */
+    Channel channel() {
+        Connection c = established;
+        return c == null ? null : c.channel();
+    }
+
+    String name() {
+        return config.address().getHostAddress();
+    }
+
+    Negotiation.Local local() {
+        return local;
+    }
+
+    // --- control (any thread; hops to the loop) -------------------------------------------------
+
+    void start() {
+        loop.execute(() -> {
+            running = true;
+            updateState();
+            if (!config.passive()) {
+                scheduleDial(0);
+            }
+        });
+    }
+
+    /** Ends every connection with {@code cease} and dials no more. */
+    void stop(NotificationCode cease) {
+        loop.execute(() -> {
+            running = false;
+            cancelDial();
+            stopConnections(new Notification(cease));
+            updateState();
+        });
+    }
+
+    /** Takes a new configuration; with {@code reset}, ends the current session with {@code cease} first. */
+    void reconfigure(PeerConfig next, Negotiation.Local nextLocal, NotificationCode resetWith) {
+        loop.execute(() -> {
+            if (resetWith != null) {
+                stopConnections(new Notification(resetWith));
+            }
+            config = next;
+            local = nextLocal;
+            if (resetWith != null && running && !next.passive()) {
+                cancelDial();
+                scheduleDial(Backoff.delayMillis(next.connectRetryTime(), 0, ThreadLocalRandom.current().nextDouble()));
+            } else if (running && !next.passive() && !dialing() && established == null && nextDial == null) {
+                scheduleDial(0); // was passive, now dials
+            }
+        });
+    }
+
+    private void stopConnections(Notification cease) {
+        for (Connection c : List.copyOf(connections)) {
+            c.stop(cease);
+        }
+    }
+
+    private boolean dialing() {
+        for (Connection c : connections) {
+            if (c.outgoing()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // --- connections (event loop) ---------------------------------------------------------------
+
+    private void scheduleDial(long millis) {
+        cancelDial();
+        nextDial = loop.schedule(this::dialNow, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelDial() {
+        if (nextDial != null) {
+            nextDial.cancel(false);
+            nextDial = null;
+        }
+    }
+
+    private void dialNow() {
+        nextDial = null;
+        if (!running || config.passive() || dialing() || established != null) {
+            return;
+        }
+        Connection c = new Connection(this, true);
+        connections.add(c);
+        c.start();
+    }
+
+    /** The FSM's InitiateConnection for {@code c}. */
+    void dial(Connection c) {
+        PeerConfig peer = config;
+        Bootstrap bootstrap = new Bootstrap().group(loop).channelFactory(transport.socket(peer.address()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, peer.connectRetryTime() * 1000)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        c.attach(ch);
+                    }
+                });
+        transport.configureOutgoing(bootstrap, peer);
+        InetSocketAddress remote = new InetSocketAddress(peer.address(), peer.port());
+        ChannelFuture f = peer.sourceAddress() == null ? bootstrap.connect(remote)
+                : bootstrap.connect(remote, new InetSocketAddress(peer.sourceAddress(), 0));
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                c.connectFailed(f.channel(), done.cause());
+            }
+        });
+    }
+
+    void connectFailed(Throwable cause) {
+        String text = "connect to " + name() + ":" + config.port() + " failed: " + cause.getMessage();
+        if (config.password() != null) {
+            // With a wrong or missing key the peer's kernel drops our SYN silently: all we see is a timeout.
+            text += " (TCP MD5 password set: a key mismatch makes the peer drop our SYN without an answer)";
+        }
+        recordError(text);
+        LOG.info("peer {}: {}", name(), text);
+    }
+
+    /** An accepted channel from this peer's address, on this peer's loop. */
+    void accepted(Channel ch) {
+        if (!running) {
+            PeerSet.refuse(ch, NotificationCode.CEASE_CONNECTION_REJECTED);
+            return;
+        }
+        transport.configureAccepted(ch, config);
+        for (Connection old : List.copyOf(connections)) {
+            if (!old.outgoing() && old != established) {
+                // The peer gave up on its previous connection before it was Established.
+                old.dump();
+            }
+        }
+        Connection c = new Connection(this, false);
+        connections.add(c);
+        c.attach(ch);
+    }
+
+    /**
+     * Collision detection on receipt of an OPEN on {@code c} (RFC 4271 §6.8). Returns false when
+     * {@code c} loses; dumps the other connection when it wins.
+     */
+    boolean openReceived(Connection c) {
+        for (Connection other : List.copyOf(connections)) {
+            if (other != c && !other.done() && !resolve(c, other)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** False when {@code c} (which just received an OPEN) loses against {@code other}. */
+    private boolean resolve(Connection c, Connection other) {
+        if (other.state() == SessionState.ESTABLISHED) {
+            if (other.negotiated().peerGracefulRestart() != null) {
+                // RFC 4724 §4.2: a new connection while Established means the peer restarted.
+                LOG.info("peer {}: new connection while Established: graceful restart of the peer", name());
+                other.replacedByRestart();
+                return true;
+            }
+            return false; // §6.8: an Established session wins over a new connection
+        }
+        if (other.state() != SessionState.OPEN_CONFIRM || other.outgoing() == c.outgoing()) {
+            return true; // the other has no OPEN yet: decided when it gets one, or when this one is up
+        }
+        boolean keepOurs = Collision.keepLocallyInitiated(local.routerId(), local.localAs(),
+                c.negotiated().peerIdentifier(), c.negotiated().peerAs());
+        Connection loser = keepOurs ? (c.outgoing() ? other : c) : (c.outgoing() ? c : other);
+        LOG.info("peer {}: connection collision, keeping the one {} initiated", name(), keepOurs ? "we" : "the peer");
+        if (loser == c) {
+            return false;
+        }
+        other.dump();
+        return true;
+    }
+
+    void established(Connection c) {
+        established = c;
+        for (Connection other : List.copyOf(connections)) {
+            if (other != c) {
+                other.dump(); // an OPEN-less second connection cannot win against an Established one
+            }
+        }
+        failures = 0;
+        cancelDial();
+        lastError = null;
+        listener.established(this);
+    }
+
+    void connectionDone(Connection c, DownReason reason) {
+        connections.remove(c);
+        if (reason != null && reason.kind() != DownReason.Kind.CONNECTION_LOST) {
+            recordError(reason.toString());
+        }
+        if (c == established) {
+            established = null;
+            boolean keep = GracefulRestartPolicy.keepRoutes(c.negotiated(), reason);
+            LOG.info("peer {}: session down: {}{}", name(), reason, keep ? " (routes kept for graceful restart)" : "");
+            listener.down(this, reason, keep);
+        } else {
+            failures++;
+        }
+        updateState();
+        if (running && !config.passive() && !dialing() && established == null && nextDial == null) {
+            scheduleDial(Backoff.delayMillis(config.connectRetryTime(), failures, ThreadLocalRandom.current().nextDouble()));
+        }
+    }
+
+    void stateChanged() {
+        updateState();
+    }
+
+    /** The most advanced connection's state; Active while we only wait for the peer (BIRD's wording). */
+    private void updateState() {
+        SessionState best = running ? SessionState.ACTIVE : SessionState.IDLE;
+        for (Connection c : connections) {
+            if (!c.done() && rank(c.state()) > rank(best)) {
+                best = c.state();
+            }
+        }
+        if (best != state) {
+            state = best;
+            since = Instant.now();
+        }
+    }
+
+    private static int rank(SessionState s) {
+        return switch (s) {
+            case IDLE -> 0;
+            case ACTIVE -> 1;
+            case CONNECT -> 2;
+            case OPEN_SENT -> 3;
+            case OPEN_CONFIRM -> 4;
+            case ESTABLISHED -> 5;
+        };
+    }
+
+    void update(Update update) {
+        listener.update(this, update);
+    }
+
+    void routeRefresh(RouteRefresh refresh) {
+        listener.routeRefresh(this, refresh);
+    }
+
+    void notificationSent(Notification n) {
+        lastSent = n;
+    }
+
+    void notificationReceived(Notification n) {
+        lastReceived = n;
+    }
+
+    void recordError(String text) {
+        lastError = text;
+    }
+
+    @Override
+    public String toString() {
+        return "PeerSession[" + name() + " " + state + "]";
+    }
+}

@@ -1,0 +1,338 @@
+package io.routereflector.rib;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.routereflector.rib.out.GroupKey;
+import io.routereflector.rib.out.Member;
+import io.routereflector.rib.out.UpdateGroup;
+import io.routereflector.rib.out.UpdateSink;
+import io.routereflector.rib.reflection.Reflection;
+import io.routereflector.wire.attribute.AsPath;
+import io.routereflector.wire.attribute.AttributeInterner;
+import io.routereflector.wire.attribute.AttributeType;
+import io.routereflector.wire.attribute.MpReachNlri;
+import io.routereflector.wire.attribute.NextHop;
+import io.routereflector.wire.attribute.PathAttributes;
+import io.routereflector.wire.message.Update;
+import io.routereflector.wire.nlri.AddressFamily;
+import io.routereflector.wire.nlri.IpPrefix;
+import io.routereflector.wire.nlri.Nlri;
+import io.routereflector.wire.nlri.NlriList;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The routing information base of the reflector: an Adj-RIB-In per peer, the Loc-RIB with the
+ * decision process, and the Adj-RIB-Out in update groups.
+ *
+ * <p>Not thread-safe by design: one thread owns it (the reflector runs every call on a single RIB
+ * executor), so there are no locks. Calls change tables and remember the touched prefixes;
+ * {@link #flush()} runs the decision process once per touched prefix and hands the changes to the
+ * update groups — a burst of UPDATEs is coalesced into one pass.
+ */
+public final class Rib {
+
+    private static final List<AddressFamily> FAMILIES = List.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST);
+
+    private final int routerId;
+    private final int clusterId;
+    private final long localAs;
+    private final ByteBufAllocator allocator;
+    private final AttributeInterner interner = new AttributeInterner();
+    private final Map<AddressFamily, HashMap<IpPrefix, RouteEntry>> locRib = new HashMap<>();
+    private final Map<Integer, PeerTables> peers = new HashMap<>();
+    private final Map<GroupKey, UpdateGroup> groups = new LinkedHashMap<>();
+    private final Map<Integer, Member> members = new HashMap<>();
+    private final Map<AddressFamily, LinkedHashSet<IpPrefix>> touched = new HashMap<>();
+
+    /** The Adj-RIB-In of one peer: (prefix, path id) → path, per family. */
+    private static final class PeerTables {
+        RibPeer peer;
+        final Map<AddressFamily, HashMap<Nlri, Path>> adjIn = new HashMap<>();
+
+        PeerTables(RibPeer peer) {
+            this.peer = peer;
+        }
+
+        HashMap<Nlri, Path> in(AddressFamily family) {
+            return adjIn.computeIfAbsent(family, f -> new HashMap<>());
+        }
+    }
+
+    public Rib(int routerId, int clusterId, long localAs, ByteBufAllocator allocator) {
+        this.routerId = routerId;
+        this.clusterId = clusterId;
+        this.localAs = localAs;
+        this.allocator = allocator;
+    }
+
+    private HashMap<IpPrefix, RouteEntry> table(AddressFamily family) {
+        return locRib.computeIfAbsent(family, f -> new HashMap<>());
+    }
+
+    private void touch(AddressFamily family, IpPrefix prefix) {
+        touched.computeIfAbsent(family, f -> new LinkedHashSet<>()).add(prefix);
+    }
+
+    /**
+     * A session came up: the peer joins the update group of its key and starts behind, so the next
+     * {@link #flush()} sends it the table and End-of-RIB. Paths kept stale from its previous session
+     * stay until it re-announces them or {@link #sweepStale} runs.
+     */
+    public void peerUp(RibPeer peer, GroupKey key, UpdateSink sink) {
+        peers.computeIfAbsent(peer.id(), id -> new PeerTables(peer)).peer = peer;
+        UpdateGroup group = groups.get(key);
+        if (group == null) {
+            group = new UpdateGroup(key, clusterId, localAs, allocator);
+            groups.put(key, group);
+            // A new group learns what it would advertise for the whole table (no member yet to tell).
+            for (AddressFamily family : key.families()) {
+                for (RouteEntry entry : table(family).values()) {
+                    group.update(family, entry.prefix(), entry);
+                }
+            }
+        }
+        Member old = members.remove(peer.id());
+        if (old != null) {
+            leaveGroup(old);
+        }
+        members.put(peer.id(), group.join(peer, sink));
+    }
+
+    private void leaveGroup(Member member) {
+        UpdateGroup group = member.group();
+        group.leave(member);
+        if (group.isEmpty()) {
+            groups.remove(group.key());
+        }
+    }
+
+    /**
+     * A session went down. Without graceful restart its paths go at once; with it (RFC 4724 §4.2, we
+     * are the helper) they stay, marked stale, until {@link #sweepStale} — long-lived stale paths
+     * (RFC 9494) become least preferred.
+     */
+    public void peerDown(RibPeer peer, boolean keepStale, boolean longLived) {
+        Member member = members.remove(peer.id());
+        if (member != null) {
+            leaveGroup(member);
+        }
+        PeerTables tables = peers.get(peer.id());
+        if (tables == null) {
+            return;
+        }
+        for (Map.Entry<AddressFamily, HashMap<Nlri, Path>> e : tables.adjIn.entrySet()) {
+            AddressFamily family = e.getKey();
+            if (keepStale) {
+                for (Map.Entry<Nlri, Path> p : e.getValue().entrySet()) {
+                    RouteEntry entry = table(family).get(p.getKey().prefix());
+                    Path stale = entry.put(p.getValue().asStale(longLived));
+                    p.setValue(stale);
+                    touch(family, p.getKey().prefix());
+                }
+            } else {
+                for (Nlri nlri : e.getValue().keySet()) {
+                    removeFromLocRib(family, peer.id(), nlri);
+                }
+            }
+        }
+        if (!keepStale) {
+            peers.remove(peer.id());
+        }
+    }
+
+    /** Removes the peer's stale paths of {@code family}: its End-of-RIB arrived or the restart timer expired. */
+    public int sweepStale(RibPeer peer, AddressFamily family) {
+        PeerTables tables = peers.get(peer.id());
+        if (tables == null) {
+            return 0;
+        }
+        int removed = 0;
+        Iterator<Map.Entry<Nlri, Path>> it = tables.in(family).entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Nlri, Path> e = it.next();
+            if (e.getValue().stale()) {
+                it.remove();
+                removeFromLocRib(family, peer.id(), e.getKey());
+                removed++;
+            }
+        }
+        if (!members.containsKey(peer.id()) && tables.adjIn.values().stream().allMatch(Map::isEmpty)) {
+            peers.remove(peer.id());
+        }
+        return removed;
+    }
+
+    private void removeFromLocRib(AddressFamily family, int peerId, Nlri nlri) {
+        RouteEntry entry = table(family).get(nlri.prefix());
+        if (entry != null && entry.remove(peerId, nlri.pathId()) != null) {
+            touch(family, nlri.prefix());
+        }
+    }
+
+    /** Applies one UPDATE from {@code peer}, RFC 7606 verdicts included (treat-as-withdraw). */
+    public void update(RibPeer peer, Update update) {
+        PeerTables tables = peers.get(peer.id());
+        if (tables == null) {
+            throw new IllegalStateException("UPDATE from " + peer + " whose session is not up");
+        }
+        boolean withdrawAll = update.treatAsWithdraw();
+        for (AddressFamily family : FAMILIES) {
+            if (update.disabledFamilies().contains(family)) {
+                continue;
+            }
+            HashMap<Nlri, Path> in = tables.in(family);
+            NlriList unreachable = update.unreachable(family);
+            for (int i = 0; i < unreachable.size(); i++) {
+                withdraw(family, peer, in, unreachable.get(i));
+            }
+            NlriList reachable = update.reachable(family);
+            if (reachable.isEmpty()) {
+                continue;
+            }
+            PathAttributes attributes = withdrawAll ? null : importAttributes(peer, family, update.attributes());
+            for (int i = 0; i < reachable.size(); i++) {
+                Nlri nlri = reachable.get(i);
+                if (attributes == null) {
+                    withdraw(family, peer, in, nlri);
+                } else {
+                    RouteEntry entry = table(family).computeIfAbsent(nlri.prefix(), RouteEntry::new);
+                    in.put(nlri, entry.put(new Path(peer, nlri.pathId(), 0, attributes, false, false)));
+                    touch(family, nlri.prefix());
+                }
+            }
+        }
+    }
+
+    private void withdraw(AddressFamily family, RibPeer peer, HashMap<Nlri, Path> in, Nlri nlri) {
+        if (in.remove(nlri) != null) {
+            removeFromLocRib(family, peer.id(), nlri);
+        }
+    }
+
+    /**
+     * The attribute set stored with the paths of one family: interned, without NLRI, with the next
+     * hop where the family keeps it. Null when the route must be dropped: a reflection loop (RFC 4456
+     * §8) or, from an eBGP peer, our own AS in the AS_PATH (RFC 4271 §9.1.2).
+     */
+    PathAttributes importAttributes(RibPeer peer, AddressFamily family, PathAttributes received) {
+        if (Reflection.isLooped(received, routerId, clusterId)) {
+            return null;
+        }
+        AsPath asPath = received.asPath();
+        if (peer.isEbgp() && asPath != null && asPath.contains((int) localAs)) {
+            return null;
+        }
+        PathAttributes attributes = received.without(AttributeType.MP_UNREACH_NLRI);
+        MpReachNlri reach = attributes.mpReach();
+        if (family.equals(AddressFamily.IPV4_UNICAST)) {
+            attributes = attributes.without(AttributeType.MP_REACH_NLRI);
+            if (attributes.nextHop() == null && reach != null && reach.nextHop().length == 4) {
+                attributes = attributes.with(new NextHop(reach.ipv4NextHop()));
+            }
+        } else {
+            attributes = attributes.without(AttributeType.NEXT_HOP);
+            if (reach != null) {
+                attributes = attributes.with(new MpReachNlri(reach.flags(), family, reach.nextHop(), reach.reserved(),
+                        NlriList.empty(family), null));
+            }
+        }
+        return interner.intern(attributes);
+    }
+
+    /** Re-sends our Adj-RIB-Out of {@code family} to the peer (ROUTE-REFRESH received). */
+    public void refresh(RibPeer peer, AddressFamily family) {
+        Member member = members.get(peer.id());
+        if (member != null) {
+            member.group().resend(member, family);
+        }
+    }
+
+    /** The peer's session can take more again: continue its catch-up at the next flush. */
+    public void writable(RibPeer peer) {
+        Member member = members.get(peer.id());
+        if (member != null && member.isBehind()) {
+            member.group().catchUp(member);
+        }
+    }
+
+    /**
+     * Runs the decision process for every prefix touched since the last flush, hands the changes to
+     * the update groups (one shared encoding each), and continues the catch-up of members that are
+     * behind.
+     */
+    public void flush() {
+        Map<UpdateGroup, List<UpdateGroup.Change>> batches = new LinkedHashMap<>();
+        for (Map.Entry<AddressFamily, LinkedHashSet<IpPrefix>> e : touched.entrySet()) {
+            AddressFamily family = e.getKey();
+            HashMap<IpPrefix, RouteEntry> table = table(family);
+            for (IpPrefix prefix : e.getValue()) {
+                RouteEntry entry = table.get(prefix);
+                if (entry == null) {
+                    continue;
+                }
+                entry.decide();
+                if (entry.isEmpty()) {
+                    table.remove(prefix);
+                    entry = null;
+                }
+                for (UpdateGroup group : groups.values()) {
+                    UpdateGroup.Change change = group.update(family, prefix, entry);
+                    if (change != null) {
+                        batches.computeIfAbsent(group, g -> new ArrayList<>()).add(change);
+                    }
+                }
+            }
+        }
+        touched.clear();
+        for (Map.Entry<UpdateGroup, List<UpdateGroup.Change>> e : batches.entrySet()) {
+            e.getKey().emit(e.getValue());
+        }
+        for (UpdateGroup group : groups.values()) {
+            for (Member m : group.members()) {
+                if (m.isBehind()) {
+                    group.catchUp(m);
+                }
+            }
+        }
+    }
+
+    // ---- queries (also on the RIB thread) ----
+
+    public RouteEntry entry(IpPrefix prefix) {
+        return table(prefix.family()).get(prefix);
+    }
+
+    public Collection<RouteEntry> entries(AddressFamily family) {
+        return Collections.unmodifiableCollection(table(family).values());
+    }
+
+    public int prefixCount(AddressFamily family) {
+        return table(family).size();
+    }
+
+    /** Paths received from {@code peer} (its Adj-RIB-In), all families. */
+    public int receivedCount(RibPeer peer) {
+        PeerTables tables = peers.get(peer.id());
+        return tables == null ? 0 : tables.adjIn.values().stream().mapToInt(Map::size).sum();
+    }
+
+    public Collection<UpdateGroup> groups() {
+        return Collections.unmodifiableCollection(groups.values());
+    }
+
+    public Member member(RibPeer peer) {
+        return members.get(peer.id());
+    }
+
+    public int internedAttributeSets() {
+        return interner.size();
+    }
+}

@@ -1,0 +1,37 @@
+package io.routereflector.rib.out;
+
+import io.routereflector.rib.PeerRole;
+import io.routereflector.wire.WireSettings;
+import io.routereflector.wire.nlri.AddressFamily;
+
+import java.net.InetAddress;
+import java.util.Set;
+
+/**
+ * What makes two peers receive byte-identical UPDATEs: role (what reflection lets through), families,
+ * the families with ADD-PATH send, AS4 and extended messages (how it is encoded), and for eBGP peers
+ * our own addresses on the session (next hop self). Peers with equal keys share one update group.
+ */
+public record GroupKey(PeerRole role, Set<AddressFamily> families, Set<AddressFamily> addPathSend,
+                       boolean fourOctetAs, boolean extendedMessages, InetAddress nextHopSelfV4, InetAddress nextHopSelfV6) {
+
+    public GroupKey {
+        families = Set.copyOf(families);
+        addPathSend = Set.copyOf(addPathSend);
+        if (!families.containsAll(addPathSend)) {
+            throw new IllegalArgumentException("ADD-PATH send on a family that is not negotiated: " + addPathSend);
+        }
+        if (role.isIbgp() && (nextHopSelfV4 != null || nextHopSelfV6 != null)) {
+            // iBGP groups never rewrite the next hop; keeping these null lets all clients share a group.
+            throw new IllegalArgumentException("next hop self applies to eBGP groups only");
+        }
+    }
+
+    public static GroupKey ibgp(PeerRole role, Set<AddressFamily> families, Set<AddressFamily> addPathSend) {
+        return new GroupKey(role, families, addPathSend, true, false, null, null);
+    }
+
+    public WireSettings sendSettings() {
+        return new WireSettings(extendedMessages, fourOctetAs, addPathSend);
+    }
+}

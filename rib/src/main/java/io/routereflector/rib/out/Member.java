@@ -1,0 +1,89 @@
+package io.routereflector.rib.out;
+
+import io.routereflector.rib.Path;
+import io.routereflector.rib.RibPeer;
+import io.routereflector.wire.nlri.AddressFamily;
+import io.routereflector.wire.nlri.IpPrefix;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One peer in an update group. While writable it takes the group's shared bytes; when its session
+ * cannot take more, it falls behind: for each prefix the group changes meanwhile it remembers what it
+ * last saw (once per prefix — so the backlog is bounded by the table size, never by the churn), and
+ * catches up from the current state when it is writable again. A new member starts behind with an
+ * empty view: its initial table transfer is the same catch-up, followed by End-of-RIB.
+ */
+public final class Member {
+
+    private final RibPeer peer;
+    private final UpdateSink sink;
+    private final Map<AddressFamily, LinkedHashMap<IpPrefix, Path[]>> pending = new HashMap<>();
+    private final Set<AddressFamily> endOfRibSent = new HashSet<>();
+    private boolean behind;
+    private UpdateGroup group;
+
+    Member(RibPeer peer, UpdateSink sink) {
+        this.peer = peer;
+        this.sink = sink;
+    }
+
+    public RibPeer peer() {
+        return peer;
+    }
+
+    public UpdateSink sink() {
+        return sink;
+    }
+
+    public UpdateGroup group() {
+        return group;
+    }
+
+    void group(UpdateGroup group) {
+        this.group = group;
+    }
+
+    public boolean isBehind() {
+        return behind;
+    }
+
+    void behind(boolean behind) {
+        this.behind = behind;
+    }
+
+    /** Prefixes waiting for catch-up, all families. */
+    public int backlog() {
+        int n = 0;
+        for (LinkedHashMap<IpPrefix, Path[]> map : pending.values()) {
+            n += map.size();
+        }
+        return n;
+    }
+
+    LinkedHashMap<IpPrefix, Path[]> pending(AddressFamily family) {
+        return pending.computeIfAbsent(family, f -> new LinkedHashMap<>());
+    }
+
+    /** Remembers what this member saw of {@code prefix} before the first change it missed. */
+    void missed(AddressFamily family, IpPrefix prefix, Path[] seen) {
+        pending(family).putIfAbsent(prefix, seen);
+    }
+
+    boolean endOfRibSent(AddressFamily family) {
+        return endOfRibSent.contains(family);
+    }
+
+    void markEndOfRibSent(AddressFamily family) {
+        endOfRibSent.add(family);
+    }
+
+    @Override
+    public String toString() {
+        return peer + (behind ? " (behind, " + backlog() + " prefixes)" : "");
+    }
+}

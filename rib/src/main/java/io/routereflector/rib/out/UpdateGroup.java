@@ -1,0 +1,415 @@
+package io.routereflector.rib.out;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.routereflector.rib.Path;
+import io.routereflector.rib.RouteEntry;
+import io.routereflector.rib.reflection.Reflection;
+import io.routereflector.wire.WireSettings;
+import io.routereflector.wire.attribute.PathAttributes;
+import io.routereflector.wire.nlri.AddressFamily;
+import io.routereflector.wire.nlri.IpPrefix;
+import io.routereflector.wire.nlri.Nlri;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Peers that receive identical UPDATEs (same {@link GroupKey}). The group keeps its Adj-RIB-Out —
+ * what it has advertised per prefix — and turns each batch of Loc-RIB changes into UPDATEs that are
+ * encoded once and written to every member as {@code retainedDuplicate()}s.
+ *
+ * <p>Split horizon inside a group: a path is never sent back to the peer it came from. Changes are
+ * partitioned by the one member each must skip (the path's source), and each partition is encoded
+ * once; so a batch costs one encoding per distinct source, never one per member. Without ADD-PATH, a
+ * source whose own path became best while it held another of ours gets a withdrawal of its own.
+ */
+public final class UpdateGroup {
+
+    private static final Path[] NONE = new Path[0];
+    /** Catch-up writes this many prefixes, then checks writability again. */
+    private static final int CATCH_UP_SLICE = 2048;
+
+    private final GroupKey key;
+    private final WireSettings settings;
+    private final int clusterId;
+    private final long localAs;
+    private final ByteBufAllocator allocator;
+    private final List<Member> members = new ArrayList<>();
+    private final Map<AddressFamily, HashMap<IpPrefix, Path[]>> advertised = new HashMap<>();
+    private final HashMap<ExportKey, PathAttributes> exportCache = new HashMap<>();
+    private long encodedMessages;
+    private long encodedPartitions;
+
+    private record ExportKey(PathAttributes attributes, int sourceBgpId, boolean sourceEbgp) { }
+
+    /** One change of one prefix in a batch: what the group advertised before and what it does now. */
+    public record Change(AddressFamily family, IpPrefix prefix, Path[] before, Path[] now) { }
+
+    public UpdateGroup(GroupKey key, int clusterId, long localAs, ByteBufAllocator allocator) {
+        this.key = key;
+        this.settings = key.sendSettings();
+        this.clusterId = clusterId;
+        this.localAs = localAs;
+        this.allocator = allocator;
+    }
+
+    public GroupKey key() {
+        return key;
+    }
+
+    public List<Member> members() {
+        return List.copyOf(members);
+    }
+
+    /** UPDATE messages encoded by this group since it was created (shared ones count once). */
+    public long encodedMessages() {
+        return encodedMessages;
+    }
+
+    /** Partitions encoded by the shared path (one per distinct source per batch). */
+    public long encodedPartitions() {
+        return encodedPartitions;
+    }
+
+    public boolean isEmpty() {
+        return members.isEmpty();
+    }
+
+    public Member join(io.routereflector.rib.RibPeer peer, UpdateSink sink) {
+        Member member = new Member(peer, sink);
+        member.group(this);
+        members.add(member);
+        // The initial table transfer is a catch-up from an empty view.
+        for (AddressFamily family : key.families()) {
+            for (IpPrefix prefix : advertised(family).keySet()) {
+                member.missed(family, prefix, NONE);
+            }
+        }
+        member.behind(true);
+        return member;
+    }
+
+    public void leave(Member member) {
+        members.remove(member);
+    }
+
+    private HashMap<IpPrefix, Path[]> advertised(AddressFamily family) {
+        return advertised.computeIfAbsent(family, f -> new HashMap<>());
+    }
+
+    /** What this group should advertise for {@code entry} now (null entry: nothing). */
+    Path[] desired(AddressFamily family, RouteEntry entry) {
+        if (entry == null || entry.best() == null) {
+            return NONE;
+        }
+        if (settings.addPath(family)) {
+            List<Path> out = new ArrayList<>(entry.paths().size());
+            for (Path p : entry.paths()) {
+                if (allowed(p)) {
+                    out.add(p);
+                }
+            }
+            return out.isEmpty() ? NONE : out.toArray(NONE);
+        }
+        Path best = entry.best();
+        return allowed(best) ? new Path[] {best} : NONE;
+    }
+
+    private boolean allowed(Path p) {
+        return Reflection.mayAdvertise(p.source().role(), key.role())
+                && !Reflection.suppressedByCommunity(p.attributes(), key.role());
+    }
+
+    /**
+     * Records the new state of {@code entry}'s prefix; returns the change, or null when what the group
+     * advertises is unchanged.
+     */
+    public Change update(AddressFamily family, IpPrefix prefix, RouteEntry entry) {
+        if (!key.families().contains(family)) {
+            return null;
+        }
+        HashMap<IpPrefix, Path[]> table = advertised(family);
+        Path[] before = table.getOrDefault(prefix, NONE);
+        Path[] now = desired(family, entry);
+        if (sameAdvertisement(before, now)) {
+            return null;
+        }
+        if (now.length == 0) {
+            table.remove(prefix);
+        } else {
+            table.put(prefix, now);
+        }
+        return new Change(family, prefix, before, now);
+    }
+
+    private static boolean sameAdvertisement(Path[] a, Path[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    PathAttributes exported(Path path) {
+        ExportKey cacheKey = new ExportKey(path.attributes(), path.source().bgpIdentifier(), path.source().isEbgp());
+        PathAttributes out = exportCache.get(cacheKey);
+        if (out == null) {
+            if (exportCache.size() > 100_000) {
+                exportCache.clear();
+            }
+            byte[] v4 = key.nextHopSelfV4() == null ? null : key.nextHopSelfV4().getAddress();
+            byte[] v6 = key.nextHopSelfV6() == null ? null : key.nextHopSelfV6().getAddress();
+            out = Reflection.export(path, key.role(), clusterId, localAs, v4, v6);
+            exportCache.put(cacheKey, out);
+        }
+        return out;
+    }
+
+    /** Writes a batch of changes: shared encodings to members that keep up, catch-up state to the rest. */
+    public void emit(List<Change> changes) {
+        if (changes.isEmpty() || members.isEmpty()) {
+            return;
+        }
+        List<Member> live = new ArrayList<>(members.size());
+        for (Member m : members) {
+            if (!m.isBehind() && !m.sink().isWritable()) {
+                m.behind(true);
+            }
+            if (m.isBehind()) {
+                for (Change c : changes) {
+                    m.missed(c.family(), c.prefix(), view(c.before(), m));
+                }
+            } else {
+                live.add(m);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        Map<Long, Partition> partitions = new LinkedHashMap<>();
+        for (Change c : changes) {
+            partition(c, partitions);
+        }
+        for (Map.Entry<Long, Partition> e : partitions.entrySet()) {
+            int exclude = (int) (e.getKey() >> 32);
+            int only = (int) (long) e.getKey();
+            List<ByteBuf> encoded = e.getValue().encode(settings, allocator);
+            encodedMessages += encoded.size();
+            encodedPartitions++;
+            try {
+                for (Member m : live) {
+                    int id = m.peer().id();
+                    if (only >= 0 ? id == only : id != exclude) {
+                        for (ByteBuf buf : encoded) {
+                            m.sink().write(buf.retainedDuplicate());
+                        }
+                    }
+                }
+            } finally {
+                encoded.forEach(ByteBuf::release);
+            }
+        }
+        for (Member m : live) {
+            m.sink().flush();
+        }
+    }
+
+    private static long partitionKey(int exclude, int only) {
+        return ((long) exclude << 32) | (only & 0xFFFFFFFFL);
+    }
+
+    private void partition(Change c, Map<Long, Partition> partitions) {
+        AddressFamily f = c.family();
+        if (settings.addPath(f)) {
+            for (Path p : c.now()) {
+                if (!contains(c.before(), p)) {
+                    partitions.computeIfAbsent(partitionKey(p.source().id(), -1), k -> new Partition())
+                            .announce(f, exported(p), new Nlri(c.prefix(), p.localPathId()));
+                }
+            }
+            for (Path q : c.before()) {
+                if (!containsId(c.now(), q.localPathId())) {
+                    partitions.computeIfAbsent(partitionKey(q.source().id(), -1), k -> new Partition())
+                            .withdraw(f, new Nlri(c.prefix(), q.localPathId()));
+                }
+            }
+            return;
+        }
+        Path p = c.now().length > 0 ? c.now()[0] : null;
+        Path q = c.before().length > 0 ? c.before()[0] : null;
+        if (p != null) {
+            partitions.computeIfAbsent(partitionKey(p.source().id(), -1), k -> new Partition())
+                    .announce(f, exported(p), Nlri.of(c.prefix()));
+            if (q != null && q.source().id() != p.source().id()) {
+                // The new best's source held q from us; it must not keep it, and must not get its own path.
+                partitions.computeIfAbsent(partitionKey(-1, p.source().id()), k -> new Partition())
+                        .withdraw(f, Nlri.of(c.prefix()));
+            }
+        } else if (q != null) {
+            partitions.computeIfAbsent(partitionKey(q.source().id(), -1), k -> new Partition())
+                    .withdraw(f, Nlri.of(c.prefix()));
+        }
+    }
+
+    private static boolean contains(Path[] paths, Path p) {
+        for (Path x : paths) {
+            if (x == p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsId(Path[] paths, int localId) {
+        for (Path x : paths) {
+            if (x.localPathId() == localId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What member {@code m} holds of a group state: everything but its own paths. */
+    private static Path[] view(Path[] state, Member m) {
+        int own = 0;
+        for (Path p : state) {
+            if (p.source().id() == m.peer().id()) {
+                own++;
+            }
+        }
+        if (own == 0) {
+            return state;
+        }
+        if (own == state.length) {
+            return NONE;
+        }
+        List<Path> rest = new ArrayList<>(state.length - own);
+        for (Path p : state) {
+            if (p.source().id() != m.peer().id()) {
+                rest.add(p);
+            }
+        }
+        return rest.toArray(NONE);
+    }
+
+    /**
+     * Brings a member that fell behind (or just joined) up to date, in slices, while it stays
+     * writable; sends End-of-RIB for each family once its first catch-up is complete. Returns true
+     * when the member is up to date.
+     */
+    public boolean catchUp(Member m) {
+        if (!m.isBehind()) {
+            return true;
+        }
+        for (AddressFamily family : key.families()) {
+            LinkedHashMap<IpPrefix, Path[]> pending = m.pending(family);
+            HashMap<IpPrefix, Path[]> table = advertised(family);
+            boolean addPath = settings.addPath(family);
+            while (!pending.isEmpty()) {
+                if (!m.sink().isWritable()) {
+                    m.sink().flush();
+                    return false;
+                }
+                Partition part = new Partition();
+                Iterator<Map.Entry<IpPrefix, Path[]>> it = pending.entrySet().iterator();
+                for (int n = 0; n < CATCH_UP_SLICE && it.hasNext(); n++) {
+                    Map.Entry<IpPrefix, Path[]> e = it.next();
+                    it.remove();
+                    Path[] known = e.getValue();
+                    Path[] now = view(table.getOrDefault(e.getKey(), NONE), m);
+                    diff(family, e.getKey(), known, now, addPath, part);
+                }
+                for (ByteBuf buf : part.encode(settings, allocator)) {
+                    encodedMessages++;
+                    m.sink().write(buf);
+                }
+            }
+            if (!m.endOfRibSent(family)) {
+                m.sink().write(UpdatePacker.endOfRib(family, settings, allocator));
+                m.markEndOfRibSent(family);
+            }
+        }
+        m.behind(false);
+        m.sink().flush();
+        return true;
+    }
+
+    private void diff(AddressFamily f, IpPrefix prefix, Path[] known, Path[] now, boolean addPath, Partition part) {
+        if (addPath) {
+            for (Path p : now) {
+                if (!contains(known, p)) {
+                    part.announce(f, exported(p), new Nlri(prefix, p.localPathId()));
+                }
+            }
+            for (Path q : known) {
+                if (!containsId(now, q.localPathId())) {
+                    part.withdraw(f, new Nlri(prefix, q.localPathId()));
+                }
+            }
+        } else if (now.length > 0) {
+            if (known.length == 0 || known[0] != now[0]) {
+                part.announce(f, exported(now[0]), Nlri.of(prefix));
+            }
+        } else if (known.length > 0) {
+            part.withdraw(f, Nlri.of(prefix));
+        }
+    }
+
+    /** Re-sends the whole Adj-RIB-Out of the group to one member (ROUTE-REFRESH, RFC 2918). */
+    public void resend(Member m, AddressFamily family) {
+        if (!key.families().contains(family)) {
+            return;
+        }
+        for (IpPrefix prefix : advertised(family).keySet()) {
+            m.pending(family).put(prefix, NONE);
+        }
+        m.behind(true);
+    }
+
+    /** Announcements and withdrawals bound for the same members, per family. */
+    static final class Partition {
+        private final Map<AddressFamily, LinkedHashMap<PathAttributes, List<Nlri>>> announce = new LinkedHashMap<>();
+        private final Map<AddressFamily, List<Nlri>> withdraw = new LinkedHashMap<>();
+
+        void announce(AddressFamily f, PathAttributes attributes, Nlri nlri) {
+            announce.computeIfAbsent(f, k -> new LinkedHashMap<>()).computeIfAbsent(attributes, k -> new ArrayList<>()).add(nlri);
+        }
+
+        void withdraw(AddressFamily f, Nlri nlri) {
+            withdraw.computeIfAbsent(f, k -> new ArrayList<>()).add(nlri);
+        }
+
+        List<ByteBuf> encode(WireSettings settings, ByteBufAllocator allocator) {
+            List<ByteBuf> out = new ArrayList<>();
+            try {
+                for (AddressFamily f : families()) {
+                    UpdatePacker.pack(f, announce.getOrDefault(f, new LinkedHashMap<>()), withdraw.getOrDefault(f, List.of()),
+                            settings, allocator, out);
+                }
+            } catch (RuntimeException e) {
+                out.forEach(ByteBuf::release);
+                throw e;
+            }
+            return out;
+        }
+
+        private List<AddressFamily> families() {
+            List<AddressFamily> all = new ArrayList<>(withdraw.keySet());
+            for (AddressFamily f : announce.keySet()) {
+                if (!all.contains(f)) {
+                    all.add(f);
+                }
+            }
+            return all;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.routereflector.rib;
+
+import io.netty.buffer.ByteBuf;
+import io.routereflector.rib.out.UpdateSink;
+import io.routereflector.wire.MessageCodec;
+import io.routereflector.wire.WireSettings;
+import io.routereflector.wire.message.BgpMessage;
+import io.routereflector.wire.message.Update;
+import io.routereflector.wire.nlri.AddressFamily;
+import io.routereflector.wire.nlri.IpPrefix;
+import io.routereflector.wire.nlri.Nlri;
+import io.routereflector.wire.nlri.NlriList;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A member's session as the peer sees it: every written message is decoded with our own codec (so
+ * the bytes are checked, not just counted) and applied to a table the way a BGP speaker would.
+ */
+final class RecordingSink implements UpdateSink {
+
+    final WireSettings settings;
+    final List<Update> updates = new ArrayList<>();
+    /** (prefix, path id) → the UPDATE that announced it, as a receiving speaker would hold them. */
+    final Map<Nlri, Update> table = new LinkedHashMap<>();
+    final List<AddressFamily> endOfRib = new ArrayList<>();
+    boolean writable = true;
+    int flushes;
+    long bytes;
+
+    RecordingSink(WireSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    @Override
+    public void write(ByteBuf message) {
+        try {
+            bytes += message.readableBytes();
+            BgpMessage decoded = MessageCodec.decode(message, settings);
+            Update update = (Update) decoded;
+            if (!update.problems().isEmpty()) {
+                throw new AssertionError("we sent an UPDATE with problems: " + update.problems());
+            }
+            if (update.isEndOfRib()) {
+                endOfRib.add(update.endOfRibFamily());
+                return;
+            }
+            updates.add(update);
+            for (AddressFamily f : List.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST)) {
+                NlriList gone = update.unreachable(f);
+                for (int i = 0; i < gone.size(); i++) {
+                    table.remove(gone.get(i));
+                }
+                NlriList reach = update.reachable(f);
+                for (int i = 0; i < reach.size(); i++) {
+                    table.put(reach.get(i), update);
+                }
+            }
+        } finally {
+            message.release();
+        }
+    }
+
+    @Override
+    public void flush() {
+        flushes++;
+    }
+
+    Update route(String prefix) {
+        return route(IpPrefix.parse(prefix), 0);
+    }
+
+    Update route(IpPrefix prefix, int pathId) {
+        return table.get(new Nlri(prefix, pathId));
+    }
+
+    List<Nlri> paths(String prefix) {
+        IpPrefix p = IpPrefix.parse(prefix);
+        return table.keySet().stream().filter(n -> n.prefix().equals(p)).toList();
+    }
+}

@@ -126,6 +126,15 @@ public final class PeerSession {
         }
     }
 
+    /** Our address on the Established connection (next hop self toward eBGP peers), or null. */
+    public InetAddress localAddress() {
+        Channel ch = channel();
+        if (ch == null || !(ch.localAddress() instanceof java.net.InetSocketAddress local)) {
+            return null;
+        }
+        return local.getAddress();
+    }
+
     public EventLoop loop() {
         return loop;
     }
@@ -373,7 +382,18 @@ public final class PeerSession {
     }
 
     void update(Update update) {
+        // RFC 7606 §2: every softer outcome is logged; the RIB applies it (treat-as-withdraw etc.).
+        for (io.routereflector.wire.attribute.AttributeProblem p : update.problems()) {
+            LOG.warn("peer {}: RFC 7606 {} for attribute {}: {}", this, p.action(), p.typeCode(), p.reason());
+        }
         listener.update(this, update);
+    }
+
+    /** The established connection's channel can take more bytes again. */
+    void writable(Connection c) {
+        if (c == established) {
+            listener.writable(this);
+        }
     }
 
     void routeRefresh(RouteRefresh refresh) {

@@ -25,6 +25,10 @@ public interface SessionListener {
      */
     void down(PeerSession session, DownReason reason, boolean keepRoutesForGracefulRestart);
 
+    /** The session's outbound buffer drained below its low-water mark: a member that fell behind may continue. */
+    default void writable(PeerSession session) {
+    }
+
     /** A listener that ignores everything (tests, a reflector with no RIB yet). */
     SessionListener NONE = new SessionListener() {
         @Override

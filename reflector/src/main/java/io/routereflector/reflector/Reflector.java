@@ -1,0 +1,266 @@
+package io.routereflector.reflector;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.routereflector.reflector.config.PeerConfig;
+import io.routereflector.reflector.config.ReflectorConfig;
+import io.routereflector.reflector.session.DownReason;
+import io.routereflector.reflector.session.Negotiated;
+import io.routereflector.reflector.session.PeerSession;
+import io.routereflector.reflector.session.PeerSet;
+import io.routereflector.reflector.session.SessionListener;
+import io.routereflector.reflector.session.SessionState;
+import io.routereflector.reflector.session.Transport;
+import io.routereflector.rib.PeerRole;
+import io.routereflector.rib.Rib;
+import io.routereflector.rib.RibPeer;
+import io.routereflector.rib.out.GroupKey;
+import io.routereflector.rib.out.UpdateSink;
+import io.routereflector.wire.message.RouteRefresh;
+import io.routereflector.wire.message.Update;
+import io.routereflector.wire.nlri.AddressFamily;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The route reflector: sessions ({@link PeerSet}) feeding one {@link Rib}. Every RIB call runs on a
+ * single "rib" thread, so the RIB needs no locks; session threads only decode and write. Work that
+ * arrives in a burst is coalesced: a flush (decision process and update groups) is queued once and
+ * runs after everything queued before it.
+ */
+public final class Reflector implements SessionListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reflector.class);
+    /** How long stale paths may wait for End-of-RIB after the peer is back (RFC 4724 §4.2 "stale timer"). */
+    static final long STALE_AFTER_RESTART_SECONDS = 360;
+
+    private final ScheduledExecutorService ribThread;
+    private final PeerSet peers;
+    private final Map<InetAddress, Integer> peerIds = new HashMap<>();
+    private final Map<InetAddress, RibPeer> ribPeers = new HashMap<>();
+    private final Map<InetAddress, ScheduledFuture<?>> staleTimers = new HashMap<>();
+    private Rib rib;
+    private boolean flushQueued;
+
+    public Reflector(Transport transport, int sessionThreads) {
+        this.ribThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rib");
+            t.setDaemon(true);
+            return t;
+        });
+        this.peers = new PeerSet(transport, sessionThreads, this);
+    }
+
+    /** Applies a configuration; only sessions whose configuration changed are touched. */
+    public void apply(ReflectorConfig config) throws InterruptedException {
+        ReflectorConfig previous = peers.config();
+        if (previous == null || previous.resetsAllFor(config)) {
+            call(() -> {
+                rib = new Rib(ReflectorConfig.toInt(config.routerId()), ReflectorConfig.toInt(config.clusterId()),
+                        config.localAs(), PooledByteBufAllocator.DEFAULT);
+                ribPeers.clear();
+                return null;
+            });
+        }
+        peers.apply(config);
+    }
+
+    public PeerSet peers() {
+        return peers;
+    }
+
+    /** Runs {@code query} on the RIB thread and waits for it (status, routes, tests). */
+    public <T> T query(java.util.function.Function<Rib, T> query) throws InterruptedException {
+        return call(() -> query.apply(rib));
+    }
+
+    private <T> T call(Callable<T> task) throws InterruptedException {
+        try {
+            return ribThread.submit(task).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("RIB task failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("RIB thread did not answer within 30 s", e);
+        }
+    }
+
+    private void onRib(String what, Runnable task) {
+        ribThread.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // A bug must not take the RIB thread down with it: log and carry on with the next task.
+                LOG.error("RIB task '{}' failed", what, e);
+            }
+            queueFlush();
+        });
+    }
+
+    private void queueFlush() {
+        if (flushQueued) {
+            return;
+        }
+        flushQueued = true;
+        ribThread.execute(() -> {
+            flushQueued = false;
+            try {
+                rib.flush();
+            } catch (RuntimeException e) {
+                LOG.error("RIB flush failed", e);
+            }
+        });
+    }
+
+    private int idFor(InetAddress address) {
+        return peerIds.computeIfAbsent(address, a -> peerIds.size() + 1);
+    }
+
+    @Override
+    public void established(PeerSession session) {
+        Negotiated n = session.negotiated();
+        PeerConfig config = session.config();
+        InetAddress local = session.localAddress();
+        onRib("established " + session.address(), () -> {
+            ScheduledFuture<?> timer = staleTimers.remove(session.address());
+            if (timer != null) {
+                timer.cancel(false);
+                // The peer is back: its stale paths wait for its End-of-RIB, but not for ever.
+                staleTimers.put(session.address(), ribThread.schedule(() -> sweepAll(session.address(), "no End-of-RIB after restart"),
+                        STALE_AFTER_RESTART_SECONDS, TimeUnit.SECONDS));
+            }
+            RibPeer peer = new RibPeer(idFor(session.address()), session.address(), n.peerIdentifier(), n.peerAs(), config.role());
+            ribPeers.put(session.address(), peer);
+            GroupKey key = config.role() == PeerRole.EBGP
+                    ? new GroupKey(PeerRole.EBGP, n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(),
+                            local instanceof Inet4Address ? local : null, local instanceof Inet6Address ? local : null)
+                    : new GroupKey(config.role(), n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(), null, null);
+            rib.peerUp(peer, key, new SessionSink(session));
+        });
+    }
+
+    @Override
+    public void update(PeerSession session, Update update) {
+        onRib("update from " + session.address(), () -> {
+            RibPeer peer = ribPeers.get(session.address());
+            if (peer == null) {
+                return;
+            }
+            if (update.isEndOfRib()) {
+                AddressFamily family = update.endOfRibFamily();
+                int swept = rib.sweepStale(peer, family);
+                if (swept > 0) {
+                    LOG.info("peer {}: End-of-RIB {}: {} stale paths removed", peer, family, swept);
+                }
+                return;
+            }
+            rib.update(peer, update);
+        });
+    }
+
+    @Override
+    public void routeRefresh(PeerSession session, RouteRefresh refresh) {
+        if (refresh.subtype() != 0) {
+            return; // BoRR/EoRR from the peer only bracket its own re-advertisement (RFC 7313 §4).
+        }
+        onRib("route refresh from " + session.address(), () -> {
+            RibPeer peer = ribPeers.get(session.address());
+            if (peer != null) {
+                rib.refresh(peer, refresh.family());
+            }
+        });
+    }
+
+    @Override
+    public void down(PeerSession session, DownReason reason, boolean keepRoutesForGracefulRestart) {
+        int restartTime = keepRoutesForGracefulRestart && session.negotiated() != null
+                ? session.negotiated().gracefulRestart().map(g -> g.restartTime()).orElse(0) : 0;
+        boolean keep = keepRoutesForGracefulRestart && restartTime > 0;
+        onRib("down " + session.address(), () -> {
+            RibPeer peer = ribPeers.remove(session.address());
+            if (peer == null) {
+                return;
+            }
+            rib.peerDown(peer, keep, false);
+            if (keep) {
+                LOG.info("peer {}: graceful restart, keeping its routes for up to {} s", peer, restartTime);
+                ScheduledFuture<?> old = staleTimers.put(session.address(), ribThread.schedule(
+                        () -> sweepAll(session.address(), "restart time expired"), restartTime, TimeUnit.SECONDS));
+                if (old != null) {
+                    old.cancel(false);
+                }
+            }
+        });
+    }
+
+    private void sweepAll(InetAddress address, String why) {
+        staleTimers.remove(address);
+        Integer id = peerIds.get(address);
+        if (id == null || rib == null) {
+            return;
+        }
+        RibPeer any = new RibPeer(id, address, 0, 0, PeerRole.CLIENT);
+        int swept = 0;
+        for (AddressFamily family : Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST)) {
+            swept += rib.sweepStale(any, family);
+        }
+        if (swept > 0) {
+            LOG.info("peer {}: {}: {} stale paths removed", address.getHostAddress(), why, swept);
+        }
+        queueFlush();
+    }
+
+    @Override
+    public void writable(PeerSession session) {
+        onRib("writable " + session.address(), () -> {
+            RibPeer peer = ribPeers.get(session.address());
+            if (peer != null) {
+                rib.writable(peer);
+            }
+        });
+    }
+
+    /** True when the peer's session is Established (tests). */
+    public boolean isEstablished(InetAddress peer) {
+        PeerSession s = peers.session(peer);
+        return s != null && s.state() == SessionState.ESTABLISHED;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        peers.close();
+        ribThread.shutdownNow();
+        ribThread.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** The RIB's view of a session: writes go to the session's channel (Netty queues them on its loop). */
+    private record SessionSink(PeerSession session) implements UpdateSink {
+        @Override
+        public boolean isWritable() {
+            return session.isWritable();
+        }
+
+        @Override
+        public void write(ByteBuf message) {
+            session.write(message);
+        }
+
+        @Override
+        public void flush() {
+            session.flush();
+        }
+    }
+}

@@ -156,16 +156,28 @@ public final class AttributeDecoder {
         }
     }
 
-    /** RFC 6793 §4.2.3 merges AS4_PATH into AS_PATH; without an AS_PATH there is nothing to amend. */
+    /**
+     * RFC 6793 §4.2.3 merges AS4_PATH into AS_PATH; without a kept AS_PATH (absent, or malformed and
+     * dropped) there is nothing to amend, and keeping it would make the set re-decode differently.
+     */
     private void checkAs4Path() {
-        if (received(AS4_PATH) && !received(AS_PATH)) {
-            for (int i = 0; i < kept.size(); i++) {
-                if (kept.get(i).typeCode() == AS4_PATH) {
-                    kept.remove(i);
-                    problem(AttributeProblem.discard(AS4_PATH, "AS4_PATH without AS_PATH"));
-                    return;
-                }
+        if (!received(AS4_PATH)) {
+            return;
+        }
+        int as4 = -1;
+        for (int i = 0; i < kept.size(); i++) {
+            int code = kept.get(i).typeCode();
+            if (code == AS_PATH) {
+                return;
             }
+            if (code == AS4_PATH) {
+                as4 = i;
+            }
+        }
+        if (as4 >= 0) {
+            kept.remove(as4);
+            problem(AttributeProblem.discard(AS4_PATH, received(AS_PATH) ? "AS4_PATH with a malformed AS_PATH"
+                    : "AS4_PATH without AS_PATH"));
         }
     }
 

@@ -58,15 +58,7 @@ public final class Testbed implements AutoCloseable {
         FileLock lock = null;
         try {
             channel = FileChannel.open(LOCK_FILE, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileChannel lockOn = channel;
-            lock = Await.value("the testbed lock " + LOCK_FILE + " (another test JVM holds it)", LOCK_WAIT,
-                    () -> {
-                        try {
-                            return java.util.Optional.ofNullable(lockOn.tryLock());
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }, () -> "");
+            lock = awaitLock(channel);
             Testbed testbed = new Testbed(channel, lock, Files.createTempDirectory(PREFIX));
             try {
                 removeLeftovers();
@@ -84,6 +76,34 @@ public final class Testbed implements AutoCloseable {
                 closeQuietly(channel);
             }
             throw e;
+        }
+    }
+
+    private static FileLock awaitLock(FileChannel channel) {
+        return Await.value("the testbed lock " + LOCK_FILE + " (another test JVM holds it)", LOCK_WAIT,
+                () -> {
+                    try {
+                        return java.util.Optional.ofNullable(channel.tryLock());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, () -> "");
+    }
+
+    /**
+     * Runs {@code check} while holding the machine-wide testbed lock: no other testbed (another test
+     * JVM on this machine) is alive meanwhile, so a look at the {@code rrt-} space sees only leftovers.
+     */
+    public static <T> T whileNoOtherTestbed(java.util.function.Supplier<T> check) {
+        try (FileChannel channel = FileChannel.open(LOCK_FILE, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = awaitLock(channel);
+            try {
+                return check.get();
+            } finally {
+                lock.release();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

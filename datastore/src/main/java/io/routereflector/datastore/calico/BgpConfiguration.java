@@ -1,0 +1,34 @@
+package io.routereflector.datastore.calico;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A Calico {@code BGPConfiguration}: {@code default} (cluster-wide) or {@code node.<name>} (one node).
+ * Unset fields are null so that a node's configuration can fall back to the default one.
+ *
+ * @param communities {@code name=value} pairs as written; they matter for prefix advertisement, not reflection
+ */
+public record BgpConfiguration(String name, Boolean nodeToNodeMeshEnabled, Long asNumber, String logSeverityScreen,
+                               Integer listenPort, SecretKeyRef nodeMeshPassword, Integer nodeMeshMaxRestartTime,
+                               String bindMode, List<String> communities, String source) implements CalicoResource {
+
+    public static final String DEFAULT = "default";
+    public static final String NODE_PREFIX = "node.";
+
+    public BgpConfiguration {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(source, "source");
+        communities = List.copyOf(communities);
+    }
+
+    @Override
+    public String kind() {
+        return "BGPConfiguration";
+    }
+
+    /** The node this configuration is for, or null for {@code default}. */
+    public String nodeName() {
+        return name.startsWith(NODE_PREFIX) ? name.substring(NODE_PREFIX.length()) : null;
+    }
+}

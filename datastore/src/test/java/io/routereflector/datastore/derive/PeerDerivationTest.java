@@ -1,0 +1,233 @@
+package io.routereflector.datastore.derive;
+
+import io.routereflector.datastore.ResourceProblem;
+import io.routereflector.datastore.calico.CalicoResource;
+import io.routereflector.datastore.calico.ResourceReader;
+import io.routereflector.reflector.config.AddPathMode;
+import io.routereflector.reflector.config.PeerConfig;
+import io.routereflector.reflector.config.ReflectorConfig;
+import io.routereflector.rib.PeerRole;
+import io.routereflector.wire.nlri.AddressFamily;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+public class PeerDerivationTest {
+
+    @TempDir
+    Path secrets;
+
+    public static List<CalicoResource> resources(String yaml) {
+        ResourceReader.Result r = ResourceReader.read("t.yaml", yaml.getBytes(StandardCharsets.UTF_8), false);
+        assertEquals(List.of(), r.problems());
+        return r.resources();
+    }
+
+    public static InetAddress ip(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public static String node(String name, String v4, String v6, String clusterId, String labels) {
+        return "apiVersion: projectcalico.org/v3\nkind: Node\nmetadata:\n  name: " + name + "\n  labels: {" + labels + "}\nspec:\n  bgp:\n"
+                + "    ipv4Address: " + v4 + "/24\n" + (v6 != null ? "    ipv6Address: " + v6 + "/64\n" : "")
+                + (clusterId != null ? "    routeReflectorClusterID: " + clusterId + "\n" : "") + "---\n";
+    }
+
+    /** Five nodes: reflectors rr1, rr2 (cluster id 224.0.0.1) and workers w1..w3; the usual BGPPeers. */
+    public static String cluster(String rr2ClusterId) {
+        return node("rr1", "10.0.0.1", "fd00::1", "224.0.0.1", "route-reflector: 'true'")
+                + node("rr2", "10.0.0.2", null, rr2ClusterId, "route-reflector: 'true'")
+                + node("w1", "10.0.0.11", null, null, "rack: a")
+                + node("w2", "10.0.0.12", null, null, "rack: b")
+                + node("w3", "10.0.0.13", "fd00::13", null, "rack: b")
+                + """
+                apiVersion: projectcalico.org/v3
+                kind: BGPConfiguration
+                metadata: {name: default}
+                spec: {nodeToNodeMeshEnabled: false, asNumber: 64512}
+                ---
+                apiVersion: projectcalico.org/v3
+                kind: BGPPeer
+                metadata: {name: peer-with-route-reflectors}
+                spec:
+                  peerSelector: has(route-reflector)
+                ---
+                apiVersion: projectcalico.org/v3
+                kind: BGPPeer
+                metadata: {name: rr1-tor}
+                spec:
+                  node: rr1
+                  peerIP: 192.168.1.1
+                  asNumber: 65000
+                  password: {secretKeyRef: {name: bgp-secrets, key: tor}}
+                  ttlSecurity: 1
+                  keepaliveTime: 30s
+                  maxRestartTime: 300s
+                """;
+    }
+
+    private PeerConfig calico(String address, PeerRole role, String source) {
+        InetAddress a = ip(address);
+        AddressFamily f = a instanceof Inet4Address ? AddressFamily.IPV4_UNICAST : AddressFamily.IPV6_UNICAST;
+        return PeerConfig.builder(a, 64512).role(role).addPath(Map.of(f, AddPathMode.BOTH)).sourceAddress(ip(source)).build();
+    }
+
+    @Test
+    void goldenTwoReflectorsSharingAClusterIdWithAToR() throws IOException {
+        Files.createDirectories(secrets.resolve("bgp-secrets"));
+        Files.writeString(secrets.resolve("bgp-secrets/tor"), "s3cret\n");
+        Derivation d = PeerDerivation.derive(Identity.node("rr1"), resources(cluster("224.0.0.1")), secrets);
+        assertEquals(List.of(), d.problems());
+        List<PeerConfig> expected = List.of(
+                calico("10.0.0.2", PeerRole.NON_CLIENT, "10.0.0.1"),
+                calico("10.0.0.11", PeerRole.CLIENT, "10.0.0.1"),
+                calico("10.0.0.12", PeerRole.CLIENT, "10.0.0.1"),
+                calico("10.0.0.13", PeerRole.CLIENT, "10.0.0.1"),
+                PeerConfig.builder(ip("192.168.1.1"), 65000).role(PeerRole.EBGP).password("s3cret").ttlSecurityHops(1)
+                        .holdTime(240).keepaliveTime(30).gracefulRestartTime(300).sourceAddress(ip("10.0.0.1")).build(),
+                calico("fd00::13", PeerRole.CLIENT, "fd00::1"));
+        ReflectorConfig want = new ReflectorConfig((Inet4Address) ip("10.0.0.1"), (Inet4Address) ip("224.0.0.1"), 64512,
+                List.of(ip("10.0.0.1"), ip("fd00::1")), 179, expected, false);
+        assertEquals(want, d.config());
+    }
+
+    @Test
+    void reflectorsWithDifferentClusterIdsAreClientsOfEachOther() {
+        Derivation d = PeerDerivation.derive(Identity.node("rr2"), resources(cluster("224.0.0.2")), null);
+        PeerConfig rr1 = d.config().peers().stream().filter(p -> p.address().equals(ip("10.0.0.1"))).findFirst().orElseThrow();
+        assertEquals(PeerRole.CLIENT, rr1.role());
+        assertEquals(ip("224.0.0.2"), d.config().clusterId());
+        // rr2 has no IPv6: w3's IPv6 address is not a peer; the ToR peering is rr1's alone.
+        assertEquals(List.of(ip("10.0.0.1"), ip("10.0.0.11"), ip("10.0.0.12"), ip("10.0.0.13")),
+                d.config().peers().stream().map(PeerConfig::address).toList());
+    }
+
+    @Test
+    void aMissingSecretSkipsThatPeerAloneAndSaysWhere() {
+        Derivation d = PeerDerivation.derive(Identity.node("rr1"), resources(cluster("224.0.0.1")), secrets);
+        assertEquals(5, d.config().peers().size());
+        assertTrue(d.config().peers().stream().noneMatch(p -> p.address().equals(ip("192.168.1.1"))));
+        assertEquals(1, d.problems().size());
+        ResourceProblem p = d.problems().get(0);
+        assertEquals("spec.password.secretKeyRef", p.field());
+        assertTrue(p.source().startsWith("t.yaml:"), p.toString());
+        assertTrue(p.message().contains("bgp-secrets/tor not found"), p.toString());
+    }
+
+    @Test
+    void theResultDoesNotDependOnTheOrderOfResources() throws IOException {
+        Files.createDirectories(secrets.resolve("bgp-secrets"));
+        Files.writeString(secrets.resolve("bgp-secrets/tor"), "s3cret");
+        List<CalicoResource> rs = new ArrayList<>(resources(cluster("224.0.0.1")));
+        ReflectorConfig first = PeerDerivation.derive(Identity.node("rr1"), rs, secrets).config();
+        Random random = new Random(7);
+        for (int i = 0; i < 20; i++) {
+            Collections.shuffle(rs, random);
+            assertEquals(first, PeerDerivation.derive(Identity.node("rr1"), rs, secrets).config());
+        }
+    }
+
+    @Test
+    void aStandaloneReflectorNamedByAGlobalPeerIpGetsEveryNodeAsClient() {
+        String yaml = node("w1", "10.0.0.11", "fd00::11", null, "")
+                + node("w2", "10.0.0.12", null, null, "")
+                + """
+                apiVersion: projectcalico.org/v3
+                kind: BGPPeer
+                metadata: {name: to-rr}
+                spec: {peerIP: 10.0.0.100, asNumber: 64512}
+                ---
+                apiVersion: projectcalico.org/v3
+                kind: BGPPeer
+                metadata: {name: to-rr6}
+                spec: {peerIP: "fd00::100", asNumber: 64513, nodeSelector: all()}
+                """;
+        Derivation d = PeerDerivation.derive(Identity.address((Inet4Address) ip("10.0.0.100"), (Inet6Address) ip("fd00::100")),
+                resources(yaml), null);
+        ReflectorConfig c = d.config();
+        assertEquals(ip("10.0.0.100"), c.routerId());
+        assertEquals(ip("10.0.0.100"), c.clusterId());
+        assertEquals(List.of(ip("10.0.0.11"), ip("10.0.0.12"), ip("fd00::11")), c.peers().stream().map(PeerConfig::address).toList());
+        assertTrue(c.peers().stream().allMatch(p -> p.role() == PeerRole.CLIENT));
+        assertEquals(1, d.problems().size());
+        assertEquals("spec.asNumber", d.problems().get(0).field());
+        assertTrue(d.problems().get(0).message().contains("AS 64513 but its AS is 64512"), d.problems().toString());
+    }
+
+    @Test
+    void aNodeWithoutClusterIdMeshesWithTheOtherPlainNodes() throws IOException {
+        Files.createDirectories(secrets.resolve("mesh"));
+        Files.writeString(secrets.resolve("mesh/pw"), "meshpw");
+        String yaml = node("w1", "10.0.0.11", null, null, "")
+                + node("w2", "10.0.0.12", null, null, "")
+                + node("rr", "10.0.0.1", null, "224.0.0.1", "")
+                + """
+                apiVersion: projectcalico.org/v3
+                kind: BGPConfiguration
+                metadata: {name: default}
+                spec: {nodeMeshPassword: {secretKeyRef: {name: mesh, key: pw}}, nodeMeshMaxRestartTime: 90s, listenPort: 1790}
+                """;
+        Derivation d = PeerDerivation.derive(Identity.node("w1"), resources(yaml), secrets);
+        assertEquals(1, d.config().peers().size());
+        PeerConfig w2 = d.config().peers().get(0);
+        assertEquals(ip("10.0.0.12"), w2.address());
+        assertEquals(PeerRole.NON_CLIENT, w2.role());
+        assertEquals("meshpw", w2.password());
+        assertEquals(90, w2.gracefulRestartTime());
+        assertEquals(1790, w2.port());
+        assertEquals(1790, d.config().port());
+        assertEquals("spec.bgp.routeReflectorClusterID", d.problems().get(0).field());
+        // Rule 5: the reflector itself ignores the mesh.
+        assertEquals(List.of(), PeerDerivation.derive(Identity.node("rr"), resources(yaml), secrets).config().peers());
+    }
+
+    @Test
+    void asNumbersComeFromTheNodeThenTheDefaultConfiguration() {
+        String yaml = node("rr", "10.0.0.1", null, "224.0.0.1", "role: rr")
+                + "apiVersion: projectcalico.org/v3\nkind: Node\nmetadata: {name: far, labels: {}}\n"
+                + "spec: {bgp: {ipv4Address: 10.0.1.1, asNumber: 65001}}\n---\n"
+                + node("near", "10.0.0.2", null, null, "")
+                + """
+                apiVersion: projectcalico.org/v3
+                kind: BGPConfiguration
+                metadata: {name: default}
+                spec: {asNumber: 64600, nodeToNodeMeshEnabled: false}
+                ---
+                apiVersion: projectcalico.org/v3
+                kind: BGPPeer
+                metadata: {name: all-to-rr}
+                spec: {peerSelector: role == 'rr'}
+                """;
+        ReflectorConfig c = PeerDerivation.derive(Identity.node("rr"), resources(yaml), null).config();
+        assertEquals(64600, c.localAs());
+        assertEquals(List.of("10.0.0.2 64600 rr client", "10.0.1.1 65001 ebgp"),
+                c.peers().stream().map(p -> p.address().getHostAddress() + " " + p.remoteAs() + " " + p.role()).toList());
+    }
+
+    @Test
+    void noRouterIdMeansNoConfiguration() {
+        Derivation d = PeerDerivation.derive(Identity.node("ghost"), resources(node("w1", "10.0.0.11", null, null, "")), null);
+        assertNull(d.config());
+        assertEquals(2, d.problems().size());
+    }
+}

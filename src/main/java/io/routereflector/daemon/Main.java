@@ -4,15 +4,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code routereflector} command. The daemon itself ({@code run}) arrives with the reflector
- * work; today the command decodes BGP messages and prints its version.
+ * The {@code routereflector} command: {@code run} (the default), {@code check-config}, {@code decode},
+ * {@code version}. Without a subcommand it runs the daemon, as the old image's entrypoint did.
  */
 @Command(name = "routereflector",
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "A BGP-4 route reflector for Calico clusters.",
-        subcommands = {VersionCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+        subcommands = {RunCommand.class, CheckConfigCommand.class, VersionCommand.class, DecodeCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -26,7 +27,10 @@ public final class Main implements Runnable {
     }
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        CommandLine run = spec.commandLine().getSubcommands().get("run");
+        run.setOut(spec.commandLine().getOut());
+        run.setErr(spec.commandLine().getErr());
+        return run.execute();
     }
 }

@@ -61,10 +61,12 @@ class MainTest {
     }
 
     @Test
-    void withoutASubcommandPrintsUsage() {
-        Run run = run();
+    void helpListsEveryCommand() {
+        Run run = run("--help");
         assertEquals(0, run.exit());
         assertTrue(run.out().contains("Usage: routereflector"), run.out());
-        assertTrue(run.out().contains("decode"), run.out());
+        for (String command : new String[] {"run", "check-config", "decode", "version"}) {
+            assertTrue(run.out().contains(command), command + " missing in " + run.out());
+        }
     }
 }

@@ -1,0 +1,186 @@
+package io.routereflector.daemon;
+
+import io.routereflector.datastore.derive.Identity;
+import io.routereflector.reflector.config.ReflectorConfig;
+import picocli.CommandLine.Option;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Options shared by {@code run} and {@code check-config}. Each flag falls back to the environment
+ * variable of the old calico/routereflector image (CALICO_X overrides X); flags win over both.
+ */
+public final class DaemonOptions {
+
+    @Option(names = "--ip", paramLabel = "IPV4", description = "Our IPv4 address: router id, source address, identity (env IP).")
+    String ip;
+
+    @Option(names = "--ip6", paramLabel = "IPV6", description = "Our IPv6 address; unset = IPv6 off (env IP6).")
+    String ip6;
+
+    @Option(names = "--node", paramLabel = "NAME", description = "Our Calico Node name, for a reflector that is a v3 Node (env NODENAME).")
+    String node;
+
+    @Option(names = "--datastore-type", paramLabel = "TYPE",
+            description = "file or etcdv3 (env DATASTORE_TYPE; default: file when a datastore path is given, else etcdv3).")
+    String datastoreType;
+
+    @Option(names = "--datastore-path", paramLabel = "PATH",
+            description = "Directory or file of calicoctl resources for the file datastore (env DATASTORE_PATH).")
+    Path datastorePath;
+
+    @Option(names = "--secrets-dir", paramLabel = "DIR",
+            description = "Where BGPPeer secretKeyRef passwords are read, as <dir>/<secret>/<key> (env SECRETS_DIR).")
+    Path secretsDir;
+
+    @Option(names = "--router-id", paramLabel = "IPV4", description = "Override the router id (default: our IPv4 address).")
+    String routerId;
+
+    @Option(names = "--cluster-id", paramLabel = "IPV4", description = "Override the cluster id (default: from the datastore, else the router id).")
+    String clusterId;
+
+    @Option(names = "--as", paramLabel = "ASN", description = "Override the local AS number.")
+    Long as;
+
+    @Option(names = "--listen", split = ",", paramLabel = "ADDRESS", description = "Override the addresses to listen on.")
+    List<String> listen = new ArrayList<>();
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Override the BGP port (default: BGPConfiguration listenPort, else 179).")
+    Integer port;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (default info).")
+    String logLevel;
+
+    /** A start-up error: one clear line, what and where and what was expected. */
+    public static final class ConfigError extends Exception {
+        public ConfigError(String message) {
+            super(message);
+        }
+    }
+
+    enum DatastoreType { FILE, ETCDV3 }
+
+    DatastoreType datastoreType(Environment env) throws ConfigError {
+        String type = datastoreType != null ? datastoreType : env.get("DATASTORE_TYPE");
+        if (type == null) {
+            return datastorePath(env) != null ? DatastoreType.FILE : DatastoreType.ETCDV3;
+        }
+        switch (type.toLowerCase()) {
+            case "file":
+                return DatastoreType.FILE;
+            case "etcdv3":
+                return DatastoreType.ETCDV3;
+            case "kubernetes":
+                throw new ConfigError("DATASTORE_TYPE=kubernetes is not supported yet; use etcdv3 or file");
+            default:
+                throw new ConfigError("DATASTORE_TYPE=" + type + ": expected file or etcdv3");
+        }
+    }
+
+    Path datastorePath(Environment env) {
+        if (datastorePath != null) {
+            return datastorePath;
+        }
+        String path = env.get("DATASTORE_PATH");
+        return path == null ? null : Path.of(path);
+    }
+
+    Path secretsDir(Environment env) throws ConfigError {
+        Path dir = secretsDir;
+        if (dir == null) {
+            String value = env.get("SECRETS_DIR");
+            dir = value == null ? null : Path.of(value);
+        }
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new ConfigError("--secrets-dir " + dir + ": not a directory");
+        }
+        return dir;
+    }
+
+    String logLevel(Environment env) throws ConfigError {
+        String level = logLevel != null ? logLevel : env.get("LOG_LEVEL");
+        if (level == null) {
+            return "info";
+        }
+        level = level.toLowerCase();
+        if (!List.of("trace", "debug", "info", "warn", "error").contains(level)) {
+            throw new ConfigError("--log-level " + level + ": expected trace, debug, info, warn or error");
+        }
+        return level;
+    }
+
+    Identity identity(Environment env) throws ConfigError {
+        String nodeName = node != null ? node : env.get("NODENAME");
+        String v4 = ip != null ? ip : env.get("IP");
+        String v6 = ip6 != null ? ip6 : env.get("IP6");
+        Inet4Address address4 = v4 == null ? null : ipv4("IP", v4);
+        Inet6Address address6 = v6 == null ? null : ipv6("IP6", v6);
+        if (nodeName != null) {
+            return Identity.node(nodeName);
+        }
+        if (address4 == null) {
+            throw new ConfigError("IP is not set: give our IPv4 address with --ip or IP=, or our Calico node name with --node or NODENAME=");
+        }
+        return Identity.address(address4, address6);
+    }
+
+    /** Applies the command-line overrides on top of what the datastore derived. */
+    ReflectorConfig override(ReflectorConfig derived) throws ConfigError {
+        Inet4Address router = routerId == null ? derived.routerId() : ipv4("--router-id", routerId);
+        Inet4Address cluster = clusterId == null ? derived.clusterId() : ipv4("--cluster-id", clusterId);
+        long localAs = as == null ? derived.localAs() : as;
+        List<InetAddress> addresses = derived.listenAddresses();
+        if (!listen.isEmpty()) {
+            addresses = new ArrayList<>();
+            for (String a : listen) {
+                addresses.add(literal("--listen", a));
+            }
+        }
+        int bgpPort = port == null ? derived.port() : port;
+        if (bgpPort < 0 || bgpPort > 65535) {
+            throw new ConfigError("--port " + bgpPort + ": expected 0..65535");
+        }
+        try {
+            return new ReflectorConfig(router, cluster, localAs, addresses, bgpPort, derived.peers(), derived.restarted());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("configuration after overrides: " + e.getMessage());
+        }
+    }
+
+    private static Inet4Address ipv4(String what, String text) throws ConfigError {
+        InetAddress a = literal(what, text);
+        if (!(a instanceof Inet4Address v4)) {
+            throw new ConfigError(what + "=" + text + ": expected an IPv4 address such as 10.0.0.1");
+        }
+        return v4;
+    }
+
+    private static Inet6Address ipv6(String what, String text) throws ConfigError {
+        InetAddress a = literal(what, text);
+        if (!(a instanceof Inet6Address v6)) {
+            throw new ConfigError(what + "=" + text + ": expected an IPv6 address such as fd00::1");
+        }
+        return v6;
+    }
+
+    /** Parses an address literal; host names are never resolved (no DNS lookups at start-up). */
+    static InetAddress literal(String what, String text) throws ConfigError {
+        String t = text.strip();
+        try {
+            if (t.indexOf(':') >= 0) {
+                return InetAddress.getByAddress(io.routereflector.wire.nlri.Ipv6Prefix.parseAddress(t));
+            }
+            int v4 = io.routereflector.wire.nlri.Ipv4Prefix.parseAddress(t);
+            return InetAddress.getByAddress(new byte[] {(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8), (byte) v4});
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            throw new ConfigError(what + "=" + text + ": expected an IP address such as 10.0.0.1 or fd00::1");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.routereflector.daemon;
+
+import io.routereflector.datastore.DesiredState;
+import io.routereflector.datastore.ResourceProblem;
+import io.routereflector.reflector.Reflector;
+import io.routereflector.reflector.config.ReflectorConfig;
+import io.routereflector.reflector.session.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The daemon: the datastore feeds the reflector; every change of the derived configuration goes
+ * through {@link Reflector#apply}, which touches only the sessions whose configuration changed.
+ */
+@Command(name = "run",
+        description = "Run the route reflector (the default command).",
+        footer = {"", "Examples:",
+                "  routereflector run --datastore-path src/examples/cluster --node rr1",
+                "  DATASTORE_TYPE=file DATASTORE_PATH=/etc/calico/resources IP=10.0.0.1 routereflector run"})
+public final class RunCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DaemonOptions options = new DaemonOptions();
+
+    Environment env = Environment.system();
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        String level;
+        try {
+            level = options.logLevel(env);
+        } catch (DaemonOptions.ConfigError e) {
+            err.println("routereflector: " + e.getMessage());
+            return 2;
+        }
+        // slf4j-simple reads its settings once, when the first logger is made: set them first.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
+        Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+        DesiredState source;
+        try {
+            source = ConfigLoader.open(options, env);
+        } catch (DaemonOptions.ConfigError e) {
+            err.println("routereflector: " + e.getMessage());
+            return 2;
+        }
+        Transport transport = Transport.detect();
+        Reflector reflector = new Reflector(transport, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping");
+            source.close();
+            try {
+                reflector.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stopped.countDown();
+        }, "shutdown"));
+        try {
+            source.start(derived -> apply(reflector, derived, log));
+        } catch (Exception e) {
+            err.println("routereflector: cannot load the datastore: " + ConfigLoader.describe(e));
+            return 2;
+        }
+        DesiredState.Snapshot snapshot = source.snapshot();
+        for (ResourceProblem p : snapshot.problems()) {
+            log.warn("datastore: skipped {}", p);
+        }
+        if (snapshot.config() == null) {
+            err.println("routereflector: no configuration could be derived from the datastore ("
+                    + source.health().detail() + "); see the problems above");
+            source.close();
+            reflector.close();
+            return 1;
+        }
+        ReflectorConfig applied = reflector.peers().config();
+        log.info("started: router id {}, cluster id {}, AS {}, {} peers, listening on {}, transport {}",
+                applied.routerId().getHostAddress(), applied.clusterId().getHostAddress(), applied.localAs(),
+                applied.peers().size(), reflector.peers().listening(), transport.isEpoll() ? "epoll" : "nio");
+        stopped.await();
+        return 0;
+    }
+
+    private void apply(Reflector reflector, ReflectorConfig derived, Logger log) {
+        try {
+            ReflectorConfig config = options.override(derived);
+            ReflectorConfig before = reflector.peers().config();
+            reflector.apply(config);
+            log.info("configuration applied: {} peers ({} before)", config.peers().size(),
+                    before == null ? 0 : before.peers().size());
+        } catch (DaemonOptions.ConfigError | RuntimeException e) {
+            log.error("configuration not applied: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.routereflector.daemon;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code check-config} on the shipped example and on broken inputs, compared with golden outputs. */
+class CheckConfigCommandTest {
+
+    /** The example cluster ships in src/examples; tests run with the module (src/) as working directory. */
+    static final Path EXAMPLE = Path.of("examples/cluster");
+
+    private record Run(int exit, String out, String err) { }
+
+    private static Run run(Map<String, String> env, String... args) {
+        CommandLine cli = Main.commandLine();
+        CheckConfigCommand command = cli.getSubcommands().get("check-config").getCommand();
+        command.env = new Environment(env);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 1];
+        all[0] = "check-config";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int exit = cli.execute(all);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void theExampleClusterDerivesThreeClients() {
+        Run run = run(Map.of(), "--datastore-path", EXAMPLE.toString(), "--node", "rr1");
+        assertEquals("""
+                router id 127.0.0.1, cluster id 224.0.0.1, AS 64512, listening on 127.0.0.1 port 1179
+                3 peers:
+                  PEER ADDRESS             PORT   AS          ROLE       FAMILIES      ADD-PATH  MD5  TTL-SECURITY
+                  127.0.0.11               1179   64512       rr client  ipv4-unicast  both      no   off
+                  127.0.0.12               1179   64512       rr client  ipv4-unicast  both      no   off
+                  127.0.0.13               1179   64512       rr client  ipv4-unicast  both      no   off
+                no problems found
+                """, run.out());
+        assertEquals(0, run.exit(), run.err());
+    }
+
+    @Test
+    void theOldImagesEnvironmentIsAcceptedAndCalicoPrefixWins() {
+        Run run = run(Map.of("DATASTORE_TYPE", "file", "DATASTORE_PATH", EXAMPLE.toString(),
+                "NODENAME", "nobody", "CALICO_NODENAME", "rr1"));
+        assertEquals(0, run.exit(), run.out() + run.err());
+        assertTrue(run.out().contains("3 peers:"), run.out());
+    }
+
+    @Test
+    void overridesApplyOnTopOfTheDatastore() {
+        Run run = run(Map.of(), "--datastore-path", EXAMPLE.toString(), "--node", "rr1", "--port", "2179",
+                "--cluster-id", "10.255.0.1");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().startsWith("router id 127.0.0.1, cluster id 10.255.0.1, AS 64512, listening on 127.0.0.1 port 2179"), run.out());
+    }
+
+    @Test
+    void aBrokenResourceIsReportedWithFileLineAndFieldAndTheRestApplies(@TempDir Path dir) throws Exception {
+        for (String name : new String[] {"nodes.yaml", "bgpconfiguration.yaml", "bgppeers.yaml"}) {
+            Files.copy(EXAMPLE.resolve(name), dir.resolve(name));
+        }
+        Files.writeString(dir.resolve("broken.yaml"), """
+                apiVersion: projectcalico.org/v3
+                kind: BGPPeer
+                metadata:
+                  name: tor
+                spec:
+                  peerIP: 10.0.0.300
+                  asNumber: 65000
+                """);
+        Run run = run(Map.of(), "--datastore-path", dir.toString(), "--node", "rr1");
+        assertEquals(1, run.exit(), "problems give exit 1");
+        assertTrue(run.out().contains("3 peers:"), "the rest applies: " + run.out());
+        assertTrue(run.out().contains("1 problem:"), run.out());
+        assertTrue(run.out().contains(dir.resolve("broken.yaml") + ":6"), "file and line: " + run.out());
+        assertTrue(run.out().contains("spec.peerIP"), "field: " + run.out());
+    }
+
+    @Test
+    void startUpErrorsAreOneClearLine() {
+        Run noIdentity = run(Map.of(), "--datastore-path", EXAMPLE.toString());
+        assertEquals(2, noIdentity.exit());
+        assertEquals("routereflector: IP is not set: give our IPv4 address with --ip or IP=, or our Calico node name with --node or NODENAME=",
+                noIdentity.err().strip());
+
+        Run badIp = run(Map.of("IP", "10.0.0.999"), "--datastore-path", EXAMPLE.toString());
+        assertEquals(2, badIp.exit());
+        assertEquals("routereflector: IP=10.0.0.999: expected an IP address such as 10.0.0.1 or fd00::1", badIp.err().strip());
+
+        Run missing = run(Map.of(), "--datastore-path", "/nonexistent/dir", "--ip", "10.0.0.1");
+        assertEquals(2, missing.exit());
+        assertEquals("routereflector: DATASTORE_PATH /nonexistent/dir: no such file or directory", missing.err().strip());
+
+        Run type = run(Map.of("DATASTORE_TYPE", "consul"), "--ip", "10.0.0.1");
+        assertEquals(2, type.exit());
+        assertEquals("routereflector: DATASTORE_TYPE=consul: expected file or etcdv3", type.err().strip());
+    }
+}

@@ -7,6 +7,11 @@ final class GobgpConfig {
     }
 
     static String render(Host host, PeerConfig config) {
+        return render(host, config, false);
+    }
+
+    /** @param adminDown sessions start disabled, so routes can be added before any peer sees the table */
+    static String render(Host host, PeerConfig config, boolean adminDown) {
         String local = host.address(config.ipv6());
         String family = config.ipv6() ? "ipv6-unicast" : "ipv4-unicast";
         StringBuilder out = new StringBuilder();
@@ -23,6 +28,9 @@ final class GobgpConfig {
             out.append("  [neighbors.config]\n");
             out.append("    neighbor-address = \"").append(neighbor.address()).append("\"\n");
             out.append("    peer-as = ").append(neighbor.as()).append('\n');
+            if (adminDown) {
+                out.append("    admin-down = true\n");
+            }
             if (!neighbor.password().isEmpty()) {
                 out.append("    auth-password = \"").append(neighbor.password()).append("\"\n");
             }
@@ -47,7 +55,7 @@ final class GobgpConfig {
             if (neighbor.gracefulRestart()) {
                 out.append("  [neighbors.graceful-restart.config]\n");
                 out.append("    enabled = true\n");
-                out.append("    restart-time = 120\n");
+                out.append("    restart-time = ").append(neighbor.restartTime()).append('\n');
             }
             out.append("  [[neighbors.afi-safis]]\n");
             out.append("    [neighbors.afi-safis.config]\n");

@@ -38,11 +38,20 @@ public final class GobgpPeer implements AutoCloseable {
 
     /** Starts gobgpd, waits for its API, then adds the config's routes to its global RIB. */
     public static GobgpPeer start(Host host, PeerConfig config) {
+        return start(host, config, false);
+    }
+
+    /**
+     * With {@code routesFirst}, the sessions start administratively down and are enabled only once
+     * the config's routes are in the RIB: the first UPDATEs after the OPEN carry the whole table,
+     * as after a real restart (and End-of-RIB then means "this is all of it", RFC 4724 §4).
+     */
+    public static GobgpPeer start(Host host, PeerConfig config, boolean routesFirst) {
         Binaries.require(Binaries.GOBGPD);
         Binaries.require(Binaries.GOBGP);
         String name = host.namespace().substring(Testbed.PREFIX.length()) + "-gobgpd";
         Path conf = host.testbed().workDir().resolve(name + ".toml");
-        String text = GobgpConfig.render(host, config);
+        String text = GobgpConfig.render(host, config, routesFirst);
         try {
             Files.writeString(conf, text);
         } catch (IOException e) {
@@ -57,6 +66,11 @@ public final class GobgpPeer implements AutoCloseable {
         }, peer::diagnostics);
         for (StaticRoute route : config.routes()) {
             peer.addRoute(route);
+        }
+        if (routesFirst) {
+            for (Neighbor neighbor : config.neighbors()) {
+                peer.gobgp("neighbor", neighbor.address(), "enable").orThrow();
+            }
         }
         return peer;
     }
@@ -139,6 +153,11 @@ public final class GobgpPeer implements AutoCloseable {
 
     public void stop() {
         process.stop();
+    }
+
+    /** SIGKILL: no NOTIFICATION, no FIN from BGP's side of things, as in a crash. */
+    public void kill() {
+        process.kill();
     }
 
     @Override

@@ -43,6 +43,7 @@ public final class Testbed implements AutoCloseable {
     private final Path workDir;
     private final Map<Integer, Host> hosts = new LinkedHashMap<>();
     private final List<ManagedProcess> processes = new ArrayList<>();
+    private final java.util.Set<Integer> rootAddresses = new java.util.HashSet<>();
     private boolean closed;
 
     private Testbed(FileChannel lockChannel, FileLock lock, Path workDir) {
@@ -121,6 +122,21 @@ public final class Testbed implements AutoCloseable {
         awaitAddresses(null, ROOT_VETH);
     }
 
+    /**
+     * A further root-side address 198.51.100.N/24 and 2001:db8::N/64 on the root veth, for a second
+     * in-JVM speaker (two reflectors of ours); host N can then not be added. Gone with the veth at close.
+     */
+    public synchronized String addRootAddress(int n) {
+        if (n < 2 || n > 254 || hosts.containsKey(n) || rootAddresses.contains(n)) {
+            throw new IllegalArgumentException("root address number must be 2..254 and not yet used: " + n);
+        }
+        rootAddresses.add(n);
+        ip("addr", "add", "198.51.100." + n + "/24", "dev", ROOT_VETH);
+        ip("addr", "add", "2001:db8::" + n + "/64", "dev", ROOT_VETH, "nodad");
+        awaitAddresses(null, ROOT_VETH);
+        return "198.51.100." + n;
+    }
+
     /** Adds host N (2..254): namespace rrt-hN with eth0 = 198.51.100.N/24 and 2001:db8::N/64. */
     public synchronized Host host(int n) {
         if (n < 2 || n > 254) {
@@ -128,6 +144,9 @@ public final class Testbed implements AutoCloseable {
         }
         if (hosts.containsKey(n)) {
             return hosts.get(n);
+        }
+        if (rootAddresses.contains(n)) {
+            throw new IllegalArgumentException("198.51.100." + n + " is a root-side address here");
         }
         String ns = PREFIX + "h" + n;
         String bridgeSide = PREFIX + "h" + n + "-p";

@@ -53,6 +53,8 @@ public final class Reflector implements SessionListener, AutoCloseable {
     private final Map<InetAddress, Integer> peerIds = new HashMap<>();
     private final Map<InetAddress, RibPeer> ribPeers = new HashMap<>();
     private final Map<InetAddress, ScheduledFuture<?>> staleTimers = new HashMap<>();
+    /** The peer's graceful restart time (RFC 4724 §3) of its Established session, 0 without GR. */
+    private final Map<InetAddress, Integer> restartTimes = new HashMap<>();
     private Rib rib;
     private boolean flushQueued;
 
@@ -144,6 +146,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
             }
             RibPeer peer = new RibPeer(idFor(session.address()), session.address(), n.peerIdentifier(), n.peerAs(), config.role());
             ribPeers.put(session.address(), peer);
+            restartTimes.put(session.address(), n.gracefulRestart().map(g -> g.restartTime()).orElse(0));
             GroupKey key = config.role() == PeerRole.EBGP
                     ? new GroupKey(PeerRole.EBGP, n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(),
                             local instanceof Inet4Address ? local : null, local instanceof Inet6Address ? local : null)
@@ -176,21 +179,24 @@ public final class Reflector implements SessionListener, AutoCloseable {
         if (refresh.subtype() != 0) {
             return; // BoRR/EoRR from the peer only bracket its own re-advertisement (RFC 7313 §4).
         }
+        boolean enhanced = session.negotiated() != null && session.negotiated().enhancedRouteRefresh();
         onRib("route refresh from " + session.address(), () -> {
             RibPeer peer = ribPeers.get(session.address());
             if (peer != null) {
-                rib.refresh(peer, refresh.family());
+                rib.refresh(peer, refresh.family(), enhanced);
             }
         });
     }
 
     @Override
     public void down(PeerSession session, DownReason reason, boolean keepRoutesForGracefulRestart) {
-        int restartTime = keepRoutesForGracefulRestart && session.negotiated() != null
-                ? session.negotiated().gracefulRestart().map(g -> g.restartTime()).orElse(0) : 0;
-        boolean keep = keepRoutesForGracefulRestart && restartTime > 0;
         onRib("down " + session.address(), () -> {
             RibPeer peer = ribPeers.remove(session.address());
+            // The session has already dropped its Established connection (session.negotiated() is null
+            // by now): the restart time is the one recorded when that connection came up.
+            Integer recorded = restartTimes.remove(session.address());
+            int restartTime = keepRoutesForGracefulRestart && recorded != null ? recorded : 0;
+            boolean keep = restartTime > 0;
             if (peer == null) {
                 return;
             }

@@ -247,11 +247,14 @@ public final class Rib {
         return interner.intern(attributes);
     }
 
-    /** Re-sends our Adj-RIB-Out of {@code family} to the peer (ROUTE-REFRESH received). */
-    public void refresh(RibPeer peer, AddressFamily family) {
+    /**
+     * Re-sends our Adj-RIB-Out of {@code family} to the peer (ROUTE-REFRESH received); with
+     * {@code enhanced} (RFC 7313 negotiated) between BoRR and EoRR markers.
+     */
+    public void refresh(RibPeer peer, AddressFamily family, boolean enhanced) {
         Member member = members.get(peer.id());
         if (member != null) {
-            member.group().resend(member, family);
+            member.group().resend(member, family, enhanced);
         }
     }
 

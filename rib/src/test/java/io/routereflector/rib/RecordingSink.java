@@ -27,6 +27,10 @@ final class RecordingSink implements UpdateSink {
     /** (prefix, path id) → the UPDATE that announced it, as a receiving speaker would hold them. */
     final Map<Nlri, Update> table = new LinkedHashMap<>();
     final List<AddressFamily> endOfRib = new ArrayList<>();
+    /** ROUTE-REFRESH markers received (BoRR/EoRR) and their position in the stream of all messages. */
+    final List<String> refreshMarkers = new ArrayList<>();
+    final List<Integer> refreshMarkerPositions = new ArrayList<>();
+    private int position;
     boolean writable = true;
     int flushes;
     long bytes;
@@ -45,6 +49,12 @@ final class RecordingSink implements UpdateSink {
         try {
             bytes += message.readableBytes();
             BgpMessage decoded = MessageCodec.decode(message, settings);
+            position++;
+            if (decoded instanceof io.routereflector.wire.message.RouteRefresh refresh) {
+                refreshMarkers.add(refresh.subtype() == 1 ? "BoRR" : refresh.subtype() == 2 ? "EoRR" : "request");
+                refreshMarkerPositions.add(position);
+                return;
+            }
             Update update = (Update) decoded;
             if (!update.problems().isEmpty()) {
                 throw new AssertionError("we sent an UPDATE with problems: " + update.problems());

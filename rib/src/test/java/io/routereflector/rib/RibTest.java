@@ -254,9 +254,17 @@ class RibTest {
         rib.update(c1, announce(calico(c1), "10.1.0.0/26"));
         rib.flush();
         int before = s2.updates.size();
-        rib.refresh(c2, AddressFamily.IPV4_UNICAST);
+        rib.refresh(c2, AddressFamily.IPV4_UNICAST, false);
         rib.flush();
         assertEquals(before + 1, s2.updates.size());
+        assertEquals(0, s2.refreshMarkers.size(), "no BoRR/EoRR without enhanced route refresh");
+
+        rib.refresh(c2, AddressFamily.IPV4_UNICAST, true);
+        rib.flush();
+        assertEquals(before + 2, s2.updates.size());
+        assertEquals(List.of("BoRR", "EoRR"), s2.refreshMarkers, "RFC 7313 §4: the re-advertisement is bracketed");
+        assertEquals(2, s2.refreshMarkerPositions.get(1) - s2.refreshMarkerPositions.get(0),
+                "BoRR, then the one UPDATE, then EoRR");
     }
 
     @Test

@@ -384,7 +384,7 @@ public final class PeerSession {
     void update(Update update) {
         // RFC 7606 §2: every softer outcome is logged; the RIB applies it (treat-as-withdraw etc.).
         for (io.routereflector.wire.attribute.AttributeProblem p : update.problems()) {
-            LOG.warn("peer {}: RFC 7606 {} for attribute {}: {}", this, p.action(), p.typeCode(), p.reason());
+            LOG.warn("peer {}: RFC 7606 {} for attribute {}: {}", name(), p.action(), p.typeCode(), p.reason());
         }
         listener.update(this, update);
     }

@@ -24,6 +24,8 @@ public final class Member {
     private final UpdateSink sink;
     private final Map<AddressFamily, LinkedHashMap<IpPrefix, Path[]>> pending = new HashMap<>();
     private final Set<AddressFamily> endOfRibSent = new HashSet<>();
+    /** Families whose enhanced route refresh (RFC 7313) awaits its End-of-RIB-Refresh marker. */
+    private final Set<AddressFamily> refreshing = new HashSet<>();
     private boolean behind;
     private UpdateGroup group;
 
@@ -80,6 +82,15 @@ public final class Member {
 
     void markEndOfRibSent(AddressFamily family) {
         endOfRibSent.add(family);
+    }
+
+    void startRefresh(AddressFamily family) {
+        refreshing.add(family);
+    }
+
+    /** True once: the refresh of {@code family} was pending and is now complete. */
+    boolean finishRefresh(AddressFamily family) {
+        return refreshing.remove(family);
     }
 
     @Override

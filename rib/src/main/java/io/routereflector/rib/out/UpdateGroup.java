@@ -5,7 +5,9 @@ import io.netty.buffer.ByteBufAllocator;
 import io.routereflector.rib.Path;
 import io.routereflector.rib.RouteEntry;
 import io.routereflector.rib.reflection.Reflection;
+import io.routereflector.wire.MessageCodec;
 import io.routereflector.wire.WireSettings;
+import io.routereflector.wire.message.RouteRefresh;
 import io.routereflector.wire.attribute.PathAttributes;
 import io.routereflector.wire.nlri.AddressFamily;
 import io.routereflector.wire.nlri.IpPrefix;
@@ -337,6 +339,10 @@ public final class UpdateGroup {
                 m.sink().write(UpdatePacker.endOfRib(family, settings, allocator));
                 m.markEndOfRibSent(family);
             }
+            if (m.finishRefresh(family)) {
+                // RFC 7313 §4: the re-advertisement ends with an End-of-RIB-Refresh marker.
+                m.sink().write(MessageCodec.encode(RouteRefresh.endOfRefresh(family), settings, allocator));
+            }
         }
         m.behind(false);
         m.sink().flush();
@@ -364,10 +370,18 @@ public final class UpdateGroup {
         }
     }
 
-    /** Re-sends the whole Adj-RIB-Out of the group to one member (ROUTE-REFRESH, RFC 2918). */
-    public void resend(Member m, AddressFamily family) {
+    /**
+     * Re-sends the whole Adj-RIB-Out of the group to one member (ROUTE-REFRESH, RFC 2918). With
+     * enhanced route refresh (RFC 7313 §4) the re-advertisement is bracketed by Beginning- and
+     * End-of-RIB-Refresh markers, so the peer can drop what we no longer advertise.
+     */
+    public void resend(Member m, AddressFamily family, boolean enhanced) {
         if (!key.families().contains(family)) {
             return;
+        }
+        if (enhanced) {
+            m.sink().write(MessageCodec.encode(RouteRefresh.beginOfRefresh(family), settings, allocator));
+            m.startRefresh(family);
         }
         for (IpPrefix prefix : advertised(family).keySet()) {
             m.pending(family).put(prefix, NONE);

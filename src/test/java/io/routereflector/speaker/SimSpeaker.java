@@ -1,0 +1,382 @@
+package io.routereflector.speaker;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.routereflector.reflector.session.Transport;
+import io.routereflector.wire.BgpFrameDecoder;
+import io.routereflector.wire.MessageCodec;
+import io.routereflector.wire.WireSettings;
+import io.routereflector.wire.attribute.MpReachNlri;
+import io.routereflector.wire.attribute.MpUnreachNlri;
+import io.routereflector.wire.attribute.NextHop;
+import io.routereflector.wire.attribute.PathAttributes;
+import io.routereflector.wire.capability.AddPath;
+import io.routereflector.wire.capability.Capability;
+import io.routereflector.wire.capability.FourOctetAs;
+import io.routereflector.wire.capability.GracefulRestart;
+import io.routereflector.wire.capability.Multiprotocol;
+import io.routereflector.wire.capability.RouteRefreshCapability;
+import io.routereflector.wire.message.BgpMessage;
+import io.routereflector.wire.message.Keepalive;
+import io.routereflector.wire.message.Notification;
+import io.routereflector.wire.message.Open;
+import io.routereflector.wire.message.Update;
+import io.routereflector.wire.nlri.AddressFamily;
+import io.routereflector.wire.nlri.IpPrefix;
+import io.routereflector.wire.nlri.Ipv6Prefix;
+import io.routereflector.wire.nlri.Nlri;
+import io.routereflector.wire.nlri.NlriList;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A lightweight BGP speaker built on our own codec, for tests and benchmarks: one family, dials a
+ * speaker, answers the OPEN, keeps the session alive, announces and withdraws prefixes, and decodes
+ * everything it receives into a table (NLRI with path id → attributes). Many of them share one
+ * event loop group, so thousands fit in a process. It sends exactly what it is told: hand-made
+ * bytes too ({@link #sendRaw}), for malformed-message tests.
+ *
+ * <p>Not an FSM: no collision handling, no re-dial. A NOTIFICATION or a broken connection ends it.
+ */
+public final class SimSpeaker implements AutoCloseable {
+
+    public enum State { CONNECTING, OPEN_SENT, OPEN_CONFIRM, ESTABLISHED, CLOSED }
+
+    /**
+     * @param restartTime graceful restart time to advertise (RFC 4724), 0 for no GR capability
+     */
+    public record Settings(long as, int routerId, AddressFamily family, boolean addPath, int holdTime, int restartTime) {
+        public Settings {
+            if (!family.isSupported()) {
+                throw new IllegalArgumentException("unsupported family " + family);
+            }
+            if (holdTime != 0 && holdTime < 3) {
+                throw new IllegalArgumentException("hold time is 0 or at least 3 s: " + holdTime);
+            }
+        }
+
+        /** A Calico-like node: iBGP, ADD-PATH both ways, hold 240 s, no graceful restart. */
+        public static Settings calico(long as, int routerId, AddressFamily family) {
+            return new Settings(as, routerId, family, true, 240, 0);
+        }
+    }
+
+    /** Received prefixes per family: (prefix, path id) → attributes as decoded. */
+    private final Map<Nlri, PathAttributes> table = new ConcurrentHashMap<>();
+    private final AtomicLong updatesReceived = new AtomicLong();
+    private final Settings settings;
+    private final InetAddress local;
+    private volatile Channel channel;
+    private volatile State state = State.CONNECTING;
+    private volatile WireSettings receiveSettings = WireSettings.INITIAL;
+    private volatile WireSettings sendSettings = WireSettings.INITIAL;
+    private volatile boolean endOfRib;
+    private volatile Notification notificationReceived;
+    private volatile String error;
+    private ScheduledFuture<?> keepalives;
+
+    private SimSpeaker(Settings settings, InetAddress local) {
+        this.settings = settings;
+        this.local = local;
+    }
+
+    /** Dials {@code remote} from {@code local} (port chosen by the kernel) and sends its OPEN once connected. */
+    public static SimSpeaker connect(Transport transport, EventLoopGroup group, InetAddress local,
+                                     InetSocketAddress remote, Settings settings) {
+        SimSpeaker speaker = new SimSpeaker(settings, local);
+        Bootstrap bootstrap = new Bootstrap().group(group).channelFactory(transport.socket(remote.getAddress()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new BgpFrameDecoder(), speaker.new Handler());
+                    }
+                });
+        ChannelFuture f = bootstrap.connect(remote, new InetSocketAddress(local, 0));
+        speaker.channel = f.channel();
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                speaker.fail("connect to " + remote + " failed: " + done.cause());
+            }
+        });
+        return speaker;
+    }
+
+    public InetAddress localAddress() {
+        return local;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean established() {
+        return state == State.ESTABLISHED;
+    }
+
+    /** True once the peer sent End-of-RIB for our family. */
+    public boolean endOfRib() {
+        return endOfRib;
+    }
+
+    public Notification notificationReceived() {
+        return notificationReceived;
+    }
+
+    /** Why the speaker closed, null while it runs. */
+    public String error() {
+        return error;
+    }
+
+    public long updatesReceived() {
+        return updatesReceived.get();
+    }
+
+    /** A snapshot of every received (prefix, path id) and its attributes. */
+    public Map<Nlri, PathAttributes> table() {
+        return Map.copyOf(table);
+    }
+
+    /** The attributes of every received path for {@code prefix}. */
+    public List<PathAttributes> paths(IpPrefix prefix) {
+        List<PathAttributes> out = new ArrayList<>();
+        table.forEach((nlri, attributes) -> {
+            if (nlri.prefix().equals(prefix)) {
+                out.add(attributes);
+            }
+        });
+        return out;
+    }
+
+    /** Distinct prefixes received. */
+    public Set<IpPrefix> prefixes() {
+        Set<IpPrefix> out = ConcurrentHashMap.newKeySet();
+        for (Nlri nlri : table.keySet()) {
+            out.add(nlri.prefix());
+        }
+        return Set.copyOf(out);
+    }
+
+    /**
+     * Announces {@code prefixes} with {@code attributes} (ORIGIN, AS_PATH, LOCAL_PREF ... as given;
+     * the next hop is added: NEXT_HOP for IPv4, MP_REACH_NLRI for IPv6), packed many per UPDATE.
+     * Path id 1 when ADD-PATH send was negotiated.
+     */
+    public void announce(List<? extends IpPrefix> prefixes, PathAttributes attributes, byte[] nextHop) {
+        for (List<Nlri> chunk : chunks(prefixes)) {
+            NlriList nlri = NlriList.of(settings.family(), sendSettings.addPath(settings.family()), chunk);
+            Update update;
+            if (settings.family().equals(AddressFamily.IPV4_UNICAST)) {
+                int hop = (nextHop[0] & 0xFF) << 24 | (nextHop[1] & 0xFF) << 16 | (nextHop[2] & 0xFF) << 8 | (nextHop[3] & 0xFF);
+                update = Update.announce(attributes.with(new NextHop(hop)), nlri);
+            } else {
+                update = Update.announce(attributes.with(MpReachNlri.ipv6(nextHop, null, nlri)),
+                        NlriList.empty(AddressFamily.IPV4_UNICAST));
+            }
+            send(update);
+        }
+        channel.flush();
+    }
+
+    public void withdraw(List<? extends IpPrefix> prefixes) {
+        for (List<Nlri> chunk : chunks(prefixes)) {
+            NlriList nlri = NlriList.of(settings.family(), sendSettings.addPath(settings.family()), chunk);
+            Update update = settings.family().equals(AddressFamily.IPV4_UNICAST) ? Update.withdraw(nlri)
+                    : new Update(NlriList.empty(AddressFamily.IPV4_UNICAST), PathAttributes.of(new MpUnreachNlri(nlri)), NlriList.empty(AddressFamily.IPV4_UNICAST));
+            send(update);
+        }
+        channel.flush();
+    }
+
+    public void endOfRibOut() {
+        send(Update.endOfRib(settings.family()));
+        channel.flush();
+    }
+
+    /** Writes {@code message} exactly as given (a whole BGP message, header included). */
+    public void sendRaw(byte[] message) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(message.clone()));
+    }
+
+    /** The settings UPDATEs to the peer are encoded with (after the OPEN exchange). */
+    public WireSettings sendSettings() {
+        return sendSettings;
+    }
+
+    private static final int PREFIXES_PER_UPDATE = 400; // 400 × (4 + 5) octets stays below 4096
+
+    private List<List<Nlri>> chunks(List<? extends IpPrefix> prefixes) {
+        List<List<Nlri>> out = new ArrayList<>();
+        for (int i = 0; i < prefixes.size(); i += PREFIXES_PER_UPDATE) {
+            List<Nlri> chunk = new ArrayList<>();
+            for (IpPrefix p : prefixes.subList(i, Math.min(prefixes.size(), i + PREFIXES_PER_UPDATE))) {
+                chunk.add(new Nlri(p, sendSettings.addPath(settings.family()) ? 1 : 0));
+            }
+            out.add(chunk);
+        }
+        return out;
+    }
+
+    private void send(BgpMessage message) {
+        if (state != State.ESTABLISHED) {
+            throw new IllegalStateException("not Established: " + state + (error != null ? " (" + error + ")" : ""));
+        }
+        channel.write(MessageCodec.encode(message, sendSettings, channel.alloc()));
+    }
+
+    private Open open() {
+        List<Capability> caps = new ArrayList<>();
+        caps.add(new Multiprotocol(settings.family()));
+        caps.add(RouteRefreshCapability.INSTANCE);
+        caps.add(new FourOctetAs(settings.as()));
+        if (settings.restartTime() > 0) {
+            caps.add(GracefulRestart.of(false, false, settings.restartTime(),
+                    List.of(new GracefulRestart.Entry(settings.family(), false))));
+        }
+        if (settings.addPath()) {
+            caps.add(new AddPath(List.of(new AddPath.Entry(settings.family(), AddPath.BOTH))));
+        }
+        return Open.of(settings.as(), settings.holdTime(), settings.routerId(), caps);
+    }
+
+    private void fail(String why) {
+        if (error == null) {
+            error = why;
+        }
+        state = State.CLOSED;
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    /** Closes the connection without a NOTIFICATION (as a crash would). */
+    @Override
+    public void close() {
+        fail("closed by the test");
+    }
+
+    /** Sends {@code notification} and closes. */
+    public void stop(Notification notification) {
+        Channel ch = channel;
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(MessageCodec.encode(notification, WireSettings.INITIAL, ch.alloc()))
+                    .addListener(done -> fail("stopped with " + notification));
+        } else {
+            fail("stopped");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SimSpeaker[" + local.getHostAddress() + " " + state + ", " + table.size() + " paths"
+                + (error != null ? ", " + error : "") + "]";
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<ByteBuf> {
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            state = State.OPEN_SENT;
+            ctx.writeAndFlush(MessageCodec.encode(open(), WireSettings.INITIAL, ctx.alloc()));
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            BgpMessage message = MessageCodec.decode(frame, receiveSettings);
+            if (message instanceof Open open) {
+                opened(ctx, open);
+            } else if (message instanceof Keepalive) {
+                if (state == State.OPEN_CONFIRM) {
+                    state = State.ESTABLISHED;
+                }
+            } else if (message instanceof Update update) {
+                received(update);
+            } else if (message instanceof Notification n) {
+                notificationReceived = n;
+                fail("NOTIFICATION received: " + n);
+            }
+        }
+
+        private void opened(ChannelHandlerContext ctx, Open open) {
+            AddressFamily family = settings.family();
+            boolean as4 = open.capability(FourOctetAs.class).isPresent();
+            AddPath.Entry theirs = open.capability(AddPath.class).flatMap(a -> a.entry(family)).orElse(null);
+            // RFC 7911 §4: path ids flow in a direction when the sender can send and the receiver receive.
+            boolean receivePathIds = settings.addPath() && theirs != null && theirs.canSend();
+            boolean sendPathIds = settings.addPath() && theirs != null && theirs.canReceive();
+            receiveSettings = new WireSettings(false, as4, receivePathIds ? Set.of(family) : Set.of());
+            sendSettings = new WireSettings(false, as4, sendPathIds ? Set.of(family) : Set.of());
+            state = State.OPEN_CONFIRM;
+            ctx.writeAndFlush(MessageCodec.encode(Keepalive.INSTANCE, WireSettings.INITIAL, ctx.alloc()));
+            int hold = Math.min(settings.holdTime(), open.holdTime());
+            if (hold > 0) {
+                long every = Math.max(1, hold / 3);
+                keepalives = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(
+                        MessageCodec.encode(Keepalive.INSTANCE, WireSettings.INITIAL, ctx.alloc())), every, every, TimeUnit.SECONDS);
+            }
+        }
+
+        private void received(Update update) {
+            updatesReceived.incrementAndGet();
+            AddressFamily family = settings.family();
+            if (family.equals(update.endOfRibFamily())) {
+                endOfRib = true;
+                return;
+            }
+            for (Nlri nlri : update.unreachable(family)) {
+                table.remove(nlri);
+            }
+            NlriList reachable = update.reachable(family);
+            if (update.treatAsWithdraw()) {
+                for (Nlri nlri : reachable) {
+                    table.remove(nlri);
+                }
+                return;
+            }
+            for (Nlri nlri : reachable) {
+                table.put(nlri, update.attributes());
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (keepalives != null) {
+                keepalives.cancel(false);
+            }
+            fail("connection closed");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail("error: " + cause);
+        }
+    }
+
+    /** An IPv6 prefix for tests, e.g. {@code ipv6("2001:db8:1::/64")}. */
+    public static Ipv6Prefix ipv6(String text) {
+        return Ipv6Prefix.parse(text);
+    }
+}

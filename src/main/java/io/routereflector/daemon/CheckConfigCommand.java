@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -25,7 +26,8 @@ import java.util.stream.Collectors;
         description = "Derive the configuration from the datastore, print the peers and every problem, and exit.",
         footer = {"", "Examples:",
                 "  routereflector check-config --datastore-path src/examples/cluster --node rr1",
-                "  DATASTORE_TYPE=file DATASTORE_PATH=/etc/calico/resources IP=10.0.0.1 routereflector check-config"})
+                "  DATASTORE_TYPE=file DATASTORE_PATH=/etc/calico/resources IP=10.0.0.1 routereflector check-config",
+                "  ETCD_ENDPOINTS=http://10.0.0.5:2379 IP=10.0.0.1 routereflector check-config"})
 public final class CheckConfigCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -36,13 +38,16 @@ public final class CheckConfigCommand implements Callable<Integer> {
 
     Environment env = Environment.system();
 
+    /** A check answers promptly: an etcd that does not answer within this is an error, not a wait. */
+    static final Duration ETCD_WAIT = Duration.ofSeconds(15);
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DesiredState.Snapshot snapshot;
         ReflectorConfig config;
-        try (DesiredState source = ConfigLoader.open(options, env)) {
+        try (DesiredState source = ConfigLoader.open(options, env, ETCD_WAIT)) {
             source.start(c -> { });
             snapshot = source.snapshot();
             config = snapshot.config() == null ? null : options.override(snapshot.config());

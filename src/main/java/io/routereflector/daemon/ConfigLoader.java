@@ -2,10 +2,12 @@ package io.routereflector.daemon;
 
 import io.routereflector.datastore.DesiredState;
 import io.routereflector.datastore.derive.Identity;
+import io.routereflector.datastore.etcd.EtcdDatastore;
 import io.routereflector.datastore.file.FileDatastore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Opens the datastore the options and environment name, with start-up errors as one clear line. */
 final class ConfigLoader {
@@ -22,7 +24,13 @@ final class ConfigLoader {
         return text.toString();
     }
 
+    /** For {@code run}: waits for etcd at start-up as long as it takes (retrying with back-off). */
     static DesiredState open(DaemonOptions options, Environment env) throws DaemonOptions.ConfigError {
+        return open(options, env, null);
+    }
+
+    /** @param etcdStartWait how long {@code start} waits for a first etcd snapshot; null = until it comes */
+    static DesiredState open(DaemonOptions options, Environment env, Duration etcdStartWait) throws DaemonOptions.ConfigError {
         Identity identity = options.identity(env);
         Path secrets = options.secretsDir(env);
         switch (options.datastoreType(env)) {
@@ -39,8 +47,7 @@ final class ConfigLoader {
             }
             case ETCDV3:
             default:
-                throw new DaemonOptions.ConfigError("DATASTORE_TYPE=etcdv3: the etcd datastore is not in this build yet;"
-                        + " use DATASTORE_TYPE=file with DATASTORE_PATH (--datastore-type file --datastore-path DIR)");
+                return new EtcdDatastore(options.etcdSettings(env).withStartWait(etcdStartWait), identity, secrets);
         }
     }
 }

@@ -1,12 +1,14 @@
 package io.routereflector.daemon;
 
 import io.routereflector.datastore.derive.Identity;
+import io.routereflector.datastore.etcd.EtcdSettings;
 import io.routereflector.reflector.config.ReflectorConfig;
 import picocli.CommandLine.Option;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,28 @@ public final class DaemonOptions {
     @Option(names = "--datastore-path", paramLabel = "PATH",
             description = "Directory or file of calicoctl resources for the file datastore (env DATASTORE_PATH).")
     Path datastorePath;
+
+    @Option(names = "--etcd-endpoints", paramLabel = "URLS",
+            description = "Comma-separated etcd URLs, http:// or https:// (env ETCD_ENDPOINTS; older images: ETCD_SCHEME"
+                    + " (default http) + ETCD_AUTHORITY host:port; default http://127.0.0.1:2379).")
+    String etcdEndpoints;
+
+    @Option(names = "--etcd-ca-cert-file", paramLabel = "PEM", description = "CA bundle for etcd's certificate (env ETCD_CA_CERT_FILE).")
+    Path etcdCaCertFile;
+
+    @Option(names = "--etcd-cert-file", paramLabel = "PEM", description = "Client certificate for etcd (env ETCD_CERT_FILE).")
+    Path etcdCertFile;
+
+    @Option(names = "--etcd-key-file", paramLabel = "PEM",
+            description = "Client key for etcd: PKCS#1, PKCS#8 or EC PEM (env ETCD_KEY_FILE).")
+    Path etcdKeyFile;
+
+    @Option(names = "--etcd-username", paramLabel = "USER", description = "etcd user (env ETCD_USERNAME).")
+    String etcdUsername;
+
+    @Option(names = "--etcd-password", paramLabel = "PASSWORD",
+            description = "etcd password (env ETCD_PASSWORD; prefer the environment: flags show in ps).")
+    String etcdPassword;
 
     @Option(names = "--secrets-dir", paramLabel = "DIR",
             description = "Where BGPPeer secretKeyRef passwords are read, as <dir>/<secret>/<key> (env SECRETS_DIR).")
@@ -90,6 +114,36 @@ public final class DaemonOptions {
         }
         String path = env.get("DATASTORE_PATH");
         return path == null ? null : Path.of(path);
+    }
+
+    /** The etcd endpoints, TLS files and credentials: flags first, then the old image's variables. */
+    EtcdSettings etcdSettings(Environment env) throws ConfigError {
+        List<URI> endpoints;
+        try {
+            endpoints = EtcdSettings.endpoints(etcdEndpoints != null ? etcdEndpoints : env.get("ETCD_ENDPOINTS"),
+                    env.get("ETCD_SCHEME"), env.get("ETCD_AUTHORITY"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError(e.getMessage());
+        }
+        Path ca = file("ETCD_CA_CERT_FILE", etcdCaCertFile, env);
+        Path cert = file("ETCD_CERT_FILE", etcdCertFile, env);
+        Path key = file("ETCD_KEY_FILE", etcdKeyFile, env);
+        String user = etcdUsername != null ? etcdUsername : env.get("ETCD_USERNAME");
+        String password = etcdPassword != null ? etcdPassword : env.get("ETCD_PASSWORD");
+        try {
+            return EtcdSettings.of(endpoints, ca, cert, key, user, password);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError(e.getMessage());
+        }
+    }
+
+    private static Path file(String variable, Path flag, Environment env) throws ConfigError {
+        String value = env.get(variable);
+        Path f = flag != null ? flag : value == null ? null : Path.of(value);
+        if (f != null && !Files.isReadable(f)) {
+            throw new ConfigError(variable + " " + f + ": no such readable file (a PEM file is expected)");
+        }
+        return f;
     }
 
     Path secretsDir(Environment env) throws ConfigError {

@@ -23,7 +23,9 @@ import java.util.concurrent.CountDownLatch;
         description = "Run the route reflector (the default command).",
         footer = {"", "Examples:",
                 "  routereflector run --datastore-path src/examples/cluster --node rr1",
-                "  DATASTORE_TYPE=file DATASTORE_PATH=/etc/calico/resources IP=10.0.0.1 routereflector run"})
+                "  DATASTORE_TYPE=file DATASTORE_PATH=/etc/calico/resources IP=10.0.0.1 routereflector run",
+                "  ETCD_ENDPOINTS=https://10.0.0.5:2379 ETCD_CA_CERT_FILE=ca.pem ETCD_CERT_FILE=rr.pem ETCD_KEY_FILE=rr-key.pem \\",
+                "    IP=10.0.0.1 routereflector run"})
 public final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec

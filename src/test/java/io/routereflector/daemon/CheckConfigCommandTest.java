@@ -19,9 +19,9 @@ class CheckConfigCommandTest {
     /** The example cluster ships in src/examples; tests run with the module (src/) as working directory. */
     static final Path EXAMPLE = Path.of("examples/cluster");
 
-    private record Run(int exit, String out, String err) { }
+    record Run(int exit, String out, String err) { }
 
-    private static Run run(Map<String, String> env, String... args) {
+    static Run run(Map<String, String> env, String... args) {
         CommandLine cli = Main.commandLine();
         CheckConfigCommand command = cli.getSubcommands().get("check-config").getCommand();
         command.env = new Environment(env);

@@ -19,22 +19,29 @@ import java.util.stream.Stream;
 
 /**
  * A private etcd 3.4 on loopback: free ports, a temporary data dir, optionally the v2 API (the
- * legacy Calico keys were written through it). {@link #stop()} and {@link #start()} keep the data
- * for outage tests; {@link #close()} kills it by pid and deletes the data dir.
+ * legacy Calico keys were written through it) and optionally TLS with client certificates.
+ * {@link #stop()} and {@link #start()} keep the data for outage tests; {@link #close()} kills it by
+ * pid and deletes the data dir.
  */
 public final class EtcdServer implements AutoCloseable {
 
     private static final Duration START_WAIT = Duration.ofSeconds(30);
 
+    /** PEM files for an https etcd that demands client certificates; the client pair is what etcdctl uses. */
+    public record Tls(Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey) {
+    }
+
     private final boolean enableV2;
+    private final Tls tls;
     private final Path dataDir;
     private final Path log;
     private final int clientPort;
     private final int peerPort;
     private ManagedProcess process;
 
-    private EtcdServer(boolean enableV2, Path dataDir, int clientPort, int peerPort) {
+    private EtcdServer(boolean enableV2, Tls tls, Path dataDir, int clientPort, int peerPort) {
         this.enableV2 = enableV2;
+        this.tls = tls;
         this.dataDir = dataDir;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         this.clientPort = clientPort;
@@ -42,11 +49,16 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     public static EtcdServer start(boolean enableV2) {
+        return start(enableV2, null);
+    }
+
+    /** @param tls null = plain http */
+    public static EtcdServer start(boolean enableV2, Tls tls) {
         Binaries.require(Binaries.ETCD);
         Binaries.require(Binaries.ETCDCTL);
         try {
             Path dir = Files.createTempDirectory(Testbed.PREFIX + "etcd-");
-            EtcdServer server = new EtcdServer(enableV2, dir.resolve("data"), freePort(), freePort());
+            EtcdServer server = new EtcdServer(enableV2, tls, dir.resolve("data"), freePort(), freePort());
             try {
                 server.start();
             } catch (RuntimeException | Error e) {
@@ -64,7 +76,7 @@ public final class EtcdServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        String client = "http://127.0.0.1:" + clientPort;
+        String client = endpoint();
         String peer = "http://127.0.0.1:" + peerPort;
         List<String> command = new ArrayList<>(List.of(Binaries.ETCD.toString(),
                 "--name", "rrt", "--data-dir", dataDir.toString(),
@@ -73,6 +85,10 @@ public final class EtcdServer implements AutoCloseable {
                 "--initial-cluster", "rrt=" + peer));
         if (enableV2) {
             command.add("--enable-v2");
+        }
+        if (tls != null) {
+            command.addAll(List.of("--cert-file", tls.serverCert().toString(), "--key-file", tls.serverKey().toString(),
+                    "--client-cert-auth", "--trusted-ca-file", tls.ca().toString()));
         }
         process = ManagedProcess.start("etcd", command, log);
         Await.until("etcd on " + client + " to be healthy", START_WAIT, () -> {
@@ -93,7 +109,7 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + clientPort;
+        return (tls != null ? "https" : "http") + "://127.0.0.1:" + clientPort;
     }
 
     public int clientPort() {
@@ -107,6 +123,10 @@ public final class EtcdServer implements AutoCloseable {
     /** {@code etcdctl} (API v3) against this server. */
     public Shell.Result etcdctl(String... args) {
         List<String> command = new ArrayList<>(List.of(Binaries.ETCDCTL.toString(), "--endpoints", endpoint()));
+        if (tls != null) {
+            command.addAll(List.of("--cacert", tls.ca().toString(), "--cert", tls.clientCert().toString(),
+                    "--key", tls.clientKey().toString()));
+        }
         command.addAll(List.of(args));
         return Shell.run(command, Map.of("ETCDCTL_API", "3"), Shell.DEFAULT_TIMEOUT);
     }
@@ -126,6 +146,10 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     private boolean healthy() {
+        if (tls != null) {
+            // /health needs a client certificate here: etcdctl has one.
+            return etcdctl("--command-timeout=2s", "endpoint", "health").ok();
+        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
                 .timeout(Duration.ofSeconds(2)).build();
         try {

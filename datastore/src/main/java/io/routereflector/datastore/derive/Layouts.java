@@ -30,7 +30,8 @@ public final class Layouts {
         }
         ReflectorConfig base = v3.config();
         ReflectorConfig old = legacy.config();
-        if (!old.clusterId().equals(base.clusterId())) {
+        // A legacy cluster id equal to the router id is the fallback of a layout that names none: no conflict.
+        if (!old.clusterId().equals(base.clusterId()) && !old.clusterId().equals(old.routerId())) {
             problems.add(new ResourceProblem(LegacyDerivation.PREFIX + "rr_v4", "cluster_id", "legacy cluster id "
                     + old.clusterId().getHostAddress() + " differs from the v3 one " + base.clusterId().getHostAddress() + ", which applies"));
         }

@@ -16,6 +16,7 @@ import io.routereflector.rib.Rib;
 import io.routereflector.rib.RibPeer;
 import io.routereflector.rib.out.GroupKey;
 import io.routereflector.rib.out.UpdateSink;
+import io.routereflector.wire.capability.LongLivedGracefulRestart;
 import io.routereflector.wire.message.RouteRefresh;
 import io.routereflector.wire.message.Update;
 import io.routereflector.wire.nlri.AddressFamily;
@@ -55,6 +56,8 @@ public final class Reflector implements SessionListener, AutoCloseable {
     private final Map<InetAddress, ScheduledFuture<?>> staleTimers = new HashMap<>();
     /** The peer's graceful restart time (RFC 4724 §3) of its Established session, 0 without GR. */
     private final Map<InetAddress, Integer> restartTimes = new HashMap<>();
+    /** Per peer, the RFC 9494 long-lived stale time of each family it asked for (recorded at Established). */
+    private final Map<InetAddress, Map<AddressFamily, Integer>> longLivedTimes = new HashMap<>();
     private Rib rib;
     private boolean flushQueued;
 
@@ -147,10 +150,20 @@ public final class Reflector implements SessionListener, AutoCloseable {
             RibPeer peer = new RibPeer(idFor(session.address()), session.address(), n.peerIdentifier(), n.peerAs(), config.role());
             ribPeers.put(session.address(), peer);
             restartTimes.put(session.address(), n.gracefulRestart().map(g -> g.restartTime()).orElse(0));
+            Map<AddressFamily, Integer> longLived = new HashMap<>();
+            if (n.peerLongLived() != null) {
+                for (LongLivedGracefulRestart.Entry e : n.peerLongLived().families()) {
+                    if (n.families().contains(e.family()) && e.staleTime() > 0) {
+                        longLived.put(e.family(), e.staleTime());
+                    }
+                }
+            }
+            longLivedTimes.put(session.address(), longLived);
+            boolean llgr = n.peerLongLived() != null;
             GroupKey key = config.role() == PeerRole.EBGP
                     ? new GroupKey(PeerRole.EBGP, n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(),
-                            local instanceof Inet4Address ? local : null, local instanceof Inet6Address ? local : null)
-                    : new GroupKey(config.role(), n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(), null, null);
+                            local instanceof Inet4Address ? local : null, local instanceof Inet6Address ? local : null, llgr)
+                    : new GroupKey(config.role(), n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(), null, null, llgr);
             rib.peerUp(peer, key, new SessionSink(session));
         });
     }
@@ -195,21 +208,56 @@ public final class Reflector implements SessionListener, AutoCloseable {
             // The session has already dropped its Established connection (session.negotiated() is null
             // by now): the restart time is the one recorded when that connection came up.
             Integer recorded = restartTimes.remove(session.address());
+            Map<AddressFamily, Integer> longLived = longLivedTimes.getOrDefault(session.address(), Map.of());
             int restartTime = keepRoutesForGracefulRestart && recorded != null ? recorded : 0;
-            boolean keep = restartTime > 0;
+            // RFC 9494 §4.2: with LLGR the routes are kept even when the GR restart time is 0.
+            boolean keep = keepRoutesForGracefulRestart && (restartTime > 0 || !longLived.isEmpty());
             if (peer == null) {
                 return;
             }
             rib.peerDown(peer, keep, false);
             if (keep) {
-                LOG.info("peer {}: graceful restart, keeping its routes for up to {} s", peer, restartTime);
+                LOG.info("peer {}: graceful restart, keeping its routes for up to {} s{}", peer, restartTime,
+                        longLived.isEmpty() ? "" : ", then long-lived stale for " + longLived);
                 ScheduledFuture<?> old = staleTimers.put(session.address(), ribThread.schedule(
-                        () -> sweepAll(session.address(), "restart time expired"), restartTime, TimeUnit.SECONDS));
+                        () -> restartTimeExpired(session.address(), longLived), restartTime, TimeUnit.SECONDS));
                 if (old != null) {
                     old.cancel(false);
                 }
             }
         });
+    }
+
+    /**
+     * The peer did not come back within its restart time: families it asked LLGR for keep their paths
+     * as long-lived stale until the stale time runs out (RFC 9494 §4.2); the others are swept now.
+     */
+    private void restartTimeExpired(InetAddress address, Map<AddressFamily, Integer> longLived) {
+        if (longLived.isEmpty()) {
+            sweepAll(address, "restart time expired");
+            return;
+        }
+        staleTimers.remove(address);
+        Integer id = peerIds.get(address);
+        if (id == null || rib == null) {
+            return;
+        }
+        RibPeer any = new RibPeer(id, address, 0, 0, PeerRole.CLIENT);
+        int longest = 0;
+        for (AddressFamily family : Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST)) {
+            Integer stale = longLived.get(family);
+            if (stale == null) {
+                rib.sweepStale(any, family);
+            } else {
+                int kept = rib.toLongLivedStale(any, family);
+                LOG.info("peer {}: restart time expired: {} {} paths long-lived stale for {} s", address.getHostAddress(),
+                        kept, family, stale);
+                longest = Math.max(longest, stale);
+            }
+        }
+        staleTimers.put(address, ribThread.schedule(() -> sweepAll(address, "long-lived stale time expired"),
+                longest, TimeUnit.SECONDS));
+        queueFlush();
     }
 
     private void sweepAll(InetAddress address, String why) {

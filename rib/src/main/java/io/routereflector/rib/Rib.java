@@ -9,6 +9,7 @@ import io.routereflector.rib.reflection.Reflection;
 import io.routereflector.wire.attribute.AsPath;
 import io.routereflector.wire.attribute.AttributeInterner;
 import io.routereflector.wire.attribute.AttributeType;
+import io.routereflector.wire.attribute.Communities;
 import io.routereflector.wire.attribute.MpReachNlri;
 import io.routereflector.wire.attribute.NextHop;
 import io.routereflector.wire.attribute.PathAttributes;
@@ -169,6 +170,48 @@ public final class Rib {
         }
         return removed;
     }
+
+    /**
+     * RFC 9494 §4.2: the peer's graceful-restart time ran out but it asked for long-lived graceful
+     * restart on {@code family}: its stale paths become long-lived stale — least preferred, tagged with
+     * the LLGR_STALE community, sent only to LLGR-capable peers — except those marked NO_LLGR, which go.
+     * Returns how many paths were kept.
+     */
+    public int toLongLivedStale(RibPeer peer, AddressFamily family) {
+        PeerTables tables = peers.get(peer.id());
+        if (tables == null) {
+            return 0;
+        }
+        int kept = 0;
+        Iterator<Map.Entry<Nlri, Path>> it = tables.in(family).entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Nlri, Path> e = it.next();
+            Path path = e.getValue();
+            if (!path.stale() || path.llgrStale()) {
+                continue;
+            }
+            Communities communities = path.attributes().communities();
+            if (communities != null && communities.contains(NO_LLGR)) {
+                it.remove();
+                removeFromLocRib(family, peer.id(), e.getKey());
+                continue;
+            }
+            int[] values = communities == null ? new int[0] : communities.values();
+            int[] tagged = java.util.Arrays.copyOf(values, values.length + 1);
+            tagged[values.length] = LLGR_STALE;
+            PathAttributes attributes = interner.intern(path.attributes().with(new Communities(tagged)));
+            RouteEntry entry = table(family).get(e.getKey().prefix());
+            Path stale = entry.put(new Path(path.source(), path.receivedPathId(), path.localPathId(), attributes, true, true));
+            e.setValue(stale);
+            touch(family, e.getKey().prefix());
+            kept++;
+        }
+        return kept;
+    }
+
+    /** RFC 9494 §5: the well-known LLGR_STALE (65535:6) and NO_LLGR (65535:7) communities. */
+    public static final int LLGR_STALE = 0xFFFF0006;
+    public static final int NO_LLGR = 0xFFFF0007;
 
     private void removeFromLocRib(AddressFamily family, int peerId, Nlri nlri) {
         RouteEntry entry = table(family).get(nlri.prefix());

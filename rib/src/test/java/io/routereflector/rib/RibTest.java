@@ -218,6 +218,38 @@ class RibTest {
     }
 
     @Test
+    void longLivedStaleRoutesAreTaggedLeastPreferredAndOnlyForLlgrPeers() {
+        RibPeer gone = peer(11, PeerRole.CLIENT);
+        RibPeer other = peer(12, PeerRole.CLIENT);
+        RibPeer llgrPeer = peer(13, PeerRole.CLIENT);
+        RibPeer plainPeer = peer(14, PeerRole.CLIENT);
+        up(gone, key(PeerRole.CLIENT, false));
+        up(other, key(PeerRole.CLIENT, false));
+        RecordingSink llgr = up(llgrPeer, key(PeerRole.CLIENT, false).withLongLivedGracefulRestart(true));
+        RecordingSink plain = up(plainPeer, key(PeerRole.CLIENT, false));
+        rib.update(gone, announce(calico(gone), "10.1.0.0/26"));
+        rib.update(gone, announce(calico(gone, new Communities(Rib.NO_LLGR)), "10.1.0.64/26"));
+        rib.update(other, announce(calico(other).with(new LocalPref(50)), "10.1.0.128/26"));
+        rib.update(gone, announce(calico(gone).with(new LocalPref(500)), "10.1.0.128/26"));
+        rib.flush();
+        rib.peerDown(gone, true, false);
+        rib.flush();
+        assertEquals(2, rib.toLongLivedStale(gone, AddressFamily.IPV4_UNICAST), "two kept; the NO_LLGR one is not");
+        rib.flush();
+
+        Update tagged = llgr.route("10.1.0.0/26");
+        assertNotNull(tagged, "an LLGR peer keeps the long-lived stale route");
+        assertTrue(tagged.attributes().communities().contains(Rib.LLGR_STALE), "tagged LLGR_STALE (RFC 9494 §4.2)");
+        assertNull(plain.route("10.1.0.0/26"), "a peer without LLGR gets it withdrawn");
+        assertNull(llgr.route("10.1.0.64/26"), "NO_LLGR: removed");
+        assertEquals(other.bgpIdentifier(), rib.entry(IpPrefix.parse("10.1.0.128/26")).best().source().bgpIdentifier(),
+                "a long-lived stale path loses even to a lower LOCAL_PREF");
+        assertEquals(2, rib.sweepStale(gone, AddressFamily.IPV4_UNICAST));
+        rib.flush();
+        assertNull(llgr.route("10.1.0.0/26"), "gone when the stale time runs out");
+    }
+
+    @Test
     void peerDownWithoutGracefulRestartWithdrawsAtOnce() {
         RibPeer c1 = peer(11, PeerRole.CLIENT);
         RibPeer c2 = peer(12, PeerRole.CLIENT);

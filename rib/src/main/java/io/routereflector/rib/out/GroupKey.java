@@ -10,10 +10,12 @@ import java.util.Set;
 /**
  * What makes two peers receive byte-identical UPDATEs: role (what reflection lets through), families,
  * the families with ADD-PATH send, AS4 and extended messages (how it is encoded), and for eBGP peers
- * our own addresses on the session (next hop self). Peers with equal keys share one update group.
+ * our own addresses on the session (next hop self), and whether the peer understands long-lived stale
+ * routes (RFC 9494). Peers with equal keys share one update group.
  */
 public record GroupKey(PeerRole role, Set<AddressFamily> families, Set<AddressFamily> addPathSend,
-                       boolean fourOctetAs, boolean extendedMessages, InetAddress nextHopSelfV4, InetAddress nextHopSelfV6) {
+                       boolean fourOctetAs, boolean extendedMessages, InetAddress nextHopSelfV4, InetAddress nextHopSelfV6,
+                       boolean longLivedGracefulRestart) {
 
     public GroupKey {
         families = Set.copyOf(families);
@@ -28,7 +30,12 @@ public record GroupKey(PeerRole role, Set<AddressFamily> families, Set<AddressFa
     }
 
     public static GroupKey ibgp(PeerRole role, Set<AddressFamily> families, Set<AddressFamily> addPathSend) {
-        return new GroupKey(role, families, addPathSend, true, false, null, null);
+        return new GroupKey(role, families, addPathSend, true, false, null, null, false);
+    }
+
+    /** The same key for a peer that did (or did not) advertise RFC 9494 long-lived graceful restart. */
+    public GroupKey withLongLivedGracefulRestart(boolean llgr) {
+        return new GroupKey(role, families, addPathSend, fourOctetAs, extendedMessages, nextHopSelfV4, nextHopSelfV6, llgr);
     }
 
     public WireSettings sendSettings() {

@@ -124,7 +124,9 @@ public final class UpdateGroup {
 
     private boolean allowed(Path p) {
         return Reflection.mayAdvertise(p.source().role(), key.role())
-                && !Reflection.suppressedByCommunity(p.attributes(), key.role());
+                && !Reflection.suppressedByCommunity(p.attributes(), key.role())
+                // RFC 9494 §4.5: long-lived stale routes only go to peers that advertised LLGR.
+                && (!p.llgrStale() || key.longLivedGracefulRestart());
     }
 
     /**

@@ -158,6 +158,7 @@ public final class PeerSet implements AutoCloseable {
                             accept(ch);
                         }
                     });
+            transport.configureListener(b, address);
             Channel channel = b.bind(address, next.port()).sync().channel();
             transport.setListenerKeys(channel, keysFor(address, next));
             listeners.add(channel);

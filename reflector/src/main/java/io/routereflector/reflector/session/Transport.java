@@ -122,6 +122,18 @@ public final class Transport {
         }
     }
 
+    /**
+     * Listeners send with TTL (hop limit) 255. The SYN-ACK leaves before we know which peer is
+     * calling, and a GTSM peer that dials us has its minimum TTL set before connect: a SYN-ACK with the
+     * default TTL 64 would be dropped and the handshake never complete. Sending 255 to peers without
+     * GTSM is harmless (RFC 5082 §3 only constrains what is received).
+     */
+    public void configureListener(io.netty.bootstrap.ServerBootstrap bootstrap, InetAddress local) {
+        if (epoll) {
+            bootstrap.option(local instanceof Inet4Address ? TTL : HOPS, 255);
+        }
+    }
+
     /** GTSM on an accepted connection (its MD5 key is on the listener). */
     public void configureAccepted(Channel channel, PeerConfig peer) {
         if (!epoll || peer.ttlSecurityHops() <= 0) {

@@ -43,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Our own speakers on 127.0.0.x talking over real sockets. Every wait is bounded. */
@@ -315,6 +316,36 @@ class PeerSetLoopbackTest {
         assertTrue(!upQuietly(speakerA, "127.0.0.3") && !upQuietly(bad, "127.0.0.1"), "wrong key: no session");
         String error = bad.session(ip("127.0.0.1")).lastError();
         assertTrue(error != null && error.contains("TCP MD5"), () -> "last error: " + error);
+    }
+
+    /**
+     * GTSM (RFC 5082) on real sockets: loopback does not decrement the TTL, so a peer that sends with
+     * TTL 255 passes our minimum TTL of 255 (1 hop), and one that sends the default TTL (64) never gets
+     * a packet through: no session.
+     */
+    @Test
+    void gtsmAcceptsTtl255AndDropsEverythingElse() throws Exception {
+        assertTrue(Epoll.isAvailable(), () -> "epoll is required for GTSM: " + Epoll.unavailabilityCause());
+        int port = freePort();
+        PeerSet speakerA = speaker(Transport.epoll(), "127.0.0.1", port, new Recording(),
+                peer("127.0.0.2", port, "127.0.0.1").ttlSecurityHops(1).build(),
+                // Passive toward .3, so that only .3 dials: its outgoing socket sends the default TTL 64.
+                peer("127.0.0.3", port, "127.0.0.1").ttlSecurityHops(1).passive(true).build());
+        PeerSet secured = speaker(Transport.epoll(), "127.0.0.2", port, new Recording(),
+                peer("127.0.0.1", port, "127.0.0.2").ttlSecurityHops(1).build());
+        PeerSet plain = speaker(Transport.epoll(), "127.0.0.3", port, new Recording(),
+                peer("127.0.0.1", port, "127.0.0.3").build());
+        await(Duration.ofSeconds(5), () -> upQuietly(speakerA, "127.0.0.2") && upQuietly(secured, "127.0.0.1"),
+                "GTSM on both sides: Established");
+        // The minimum TTL of an accepted connection is set right after the handshake (one listener serves
+        // peers with different settings), so the caller's first OPEN may slip in; every later segment
+        // is dropped, so on OUR side the session can never reach Established. (The caller may briefly
+        // think it is up, until its hold timer runs out.)
+        for (int i = 0; i < 25; i++) {
+            assertFalse(upQuietly(speakerA, "127.0.0.3"), "a peer sending TTL 64 must never be Established here");
+            Thread.sleep(100);
+        }
+        assertTrue(plain.session(ip("127.0.0.1")) != null);
     }
 
     @Test

@@ -1,11 +1,15 @@
 #!/bin/sh
 # Installs what the interop tests run, only when it is missing (TESTBED.md): BIRD 2, GoBGP, etcd,
 # iproute2 and tshark from Debian, and BIRD 1.6 (the family Calico nodes run) unpacked into
-# .testbed/bird1.6/ because its package conflicts with bird2. Safe to run again and again.
+# .testbed/bird1.6/ because its package conflicts with bird2. The packaging tests need
+# systemd-analyze (package systemd) and, from npm into .testbed/node/, the Dockerfile linter
+# dockerfilelint and the Kubernetes schema validators of kubernetes-models. Safe to run again and again.
 set -eu
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bird16_dir="$root/.testbed/bird1.6"
+node_dir="$root/.testbed/node"
+node_packages="dockerfilelint@1.8.0 kubernetes-models@4.5.1 yaml@2.9.1"
 export DEBIAN_FRONTEND=noninteractive
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -19,25 +23,34 @@ installed() {
 }
 
 missing=
-for pkg in bird2 gobgpd etcd-server etcd-client iproute2 tshark; do
+for pkg in bird2 gobgpd etcd-server etcd-client iproute2 tshark systemd; do
     installed "$pkg" || missing="$missing $pkg"
 done
 # The build itself: a fresh machine may lack the JDK or Maven.
 command -v javac >/dev/null 2>&1 || missing="$missing openjdk-17-jdk-headless"
 command -v mvn >/dev/null 2>&1 || missing="$missing maven"
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+
+node_ok=yes
+for dir in dockerfilelint kubernetes-models yaml; do
+    [ -d "$node_dir/node_modules/$dir" ] || node_ok=no
+done
 
 bird16_ok=yes
 for bin in bird bird6 birdc birdc6; do
     [ -x "$bird16_dir/usr/sbin/$bin" ] || bird16_ok=no
 done
 
-if [ -z "$missing" ] && [ "$bird16_ok" = yes ]; then
+if [ -z "$missing" ] && [ "$bird16_ok" = yes ] && [ "$node_ok" = yes ]; then
     echo "install-test-deps: everything present"
     exit 0
 fi
 
-# Fresh machines start with empty or stale package lists: refresh them once.
-$sudo_cmd apt-get update -q
+if [ -n "$missing" ] || [ "$bird16_ok" = no ]; then
+    # Fresh machines start with empty or stale package lists: refresh them once.
+    $sudo_cmd apt-get update -q
+fi
 
 if [ -n "$missing" ]; then
     echo "install-test-deps: installing$missing"
@@ -63,5 +76,13 @@ if [ "$bird16_ok" = no ]; then
             exit 1
         fi
     done
+fi
+if [ "$node_ok" = no ]; then
+    echo "install-test-deps: installing $node_packages into $node_dir"
+    mkdir -p "$node_dir"
+    # A package.json of its own keeps npm from walking up into the repository.
+    [ -f "$node_dir/package.json" ] || echo '{"name":"routereflector-testbed-node","private":true}' > "$node_dir/package.json"
+    # shellcheck disable=SC2086 # the list is meant to split into words
+    (cd "$node_dir" && npm install --no-audit --no-fund --loglevel=error $node_packages)
 fi
 echo "install-test-deps: done"

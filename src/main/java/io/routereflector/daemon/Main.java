@@ -4,14 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code routereflector} command: {@code run} (the default), {@code check-config}, {@code decode},
+ * The {@code routereflector} command: {@code run} (the default), {@code check-config}, {@code shutdown}, {@code decode},
  * {@code version}. Without a subcommand it runs the daemon, as the old image's entrypoint did.
  */
 @Command(name = "routereflector",
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "A BGP-4 route reflector for Calico clusters.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, VersionCommand.class, DecodeCommand.class,
+        subcommands = {RunCommand.class, CheckConfigCommand.class, ShutdownCommand.class, VersionCommand.class, DecodeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -33,6 +34,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Mixin
     DaemonOptions options = new DaemonOptions();
+
+    @Mixin
+    LifecycleOptions lifecycleOptions = new LifecycleOptions();
 
     Environment env = Environment.system();
 
@@ -56,26 +60,26 @@ public final class RunCommand implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(RunCommand.class);
 
         DesiredState source;
+        Duration selectionDeferral;
         try {
             source = ConfigLoader.open(options, env);
+            selectionDeferral = lifecycleOptions.selectionDeferral();
         } catch (DaemonOptions.ConfigError e) {
             err.println("routereflector: " + e.getMessage());
             return 2;
         }
         Transport transport = Transport.detect();
         Reflector reflector = new Reflector(transport, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        // Restart marker, SIGHUP reload, and the GR-friendly stop or decommission: see Lifecycle.
+        Lifecycle lifecycle = new Lifecycle(lifecycleOptions.stateDir(env), options, env, reflector);
+        lifecycle.begin(selectionDeferral);
+        lifecycle.handleHangup();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping");
-            source.close();
-            try {
-                reflector.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            lifecycle.stop(source);
             stopped.countDown();
         }, "shutdown"));
         try {
-            source.start(derived -> apply(reflector, derived, log));
+            source.start(lifecycle::apply);
         } catch (Exception e) {
             err.println("routereflector: cannot load the datastore: " + ConfigLoader.describe(e));
             return 2;
@@ -97,19 +101,5 @@ public final class RunCommand implements Callable<Integer> {
                 applied.peers().size(), reflector.peers().listening(), transport.isEpoll() ? "epoll" : "nio");
         stopped.await();
         return 0;
-    }
-
-    private void apply(Reflector reflector, ReflectorConfig derived, Logger log) {
-        try {
-            ReflectorConfig config = options.override(derived);
-            ReflectorConfig before = reflector.peers().config();
-            reflector.apply(config);
-            log.info("configuration applied: {} peers ({} before)", config.peers().size(),
-                    before == null ? 0 : before.peers().size());
-        } catch (DaemonOptions.ConfigError | RuntimeException e) {
-            log.error("configuration not applied: {}", e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -89,6 +89,7 @@ public final class SimSpeaker implements AutoCloseable {
     private volatile WireSettings sendSettings = WireSettings.INITIAL;
     private volatile boolean endOfRib;
     private volatile Notification notificationReceived;
+    private volatile Open peerOpen;
     private volatile String error;
     private ScheduledFuture<?> keepalives;
 
@@ -139,6 +140,11 @@ public final class SimSpeaker implements AutoCloseable {
     /** True once the peer sent End-of-RIB for our family. */
     public boolean endOfRib() {
         return endOfRib;
+    }
+
+    /** The OPEN the peer sent, null before it arrives. */
+    public Open peerOpen() {
+        return peerOpen;
     }
 
     public Notification notificationReceived() {
@@ -321,6 +327,7 @@ public final class SimSpeaker implements AutoCloseable {
         }
 
         private void opened(ChannelHandlerContext ctx, Open open) {
+            peerOpen = open;
             AddressFamily family = settings.family();
             boolean as4 = open.capability(FourOctetAs.class).isPresent();
             AddPath.Entry theirs = open.capability(AddPath.class).flatMap(a -> a.entry(family)).orElse(null);

@@ -26,10 +26,13 @@ import org.slf4j.LoggerFactory;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,6 +63,14 @@ public final class Reflector implements SessionListener, AutoCloseable {
     private final Map<InetAddress, Map<AddressFamily, Integer>> longLivedTimes = new HashMap<>();
     private Rib rib;
     private boolean flushQueued;
+    // RFC 4724 §4.1 selection deferral after our restart (RIB thread; see deferInitialTransfer).
+    private volatile Duration deferral;
+    private boolean deferring;
+    private ScheduledFuture<?> deferralTimer;
+    private Set<InetAddress> configured = Set.of();
+    private final Set<InetAddress> settled = new HashSet<>();
+    private final Map<InetAddress, Set<AddressFamily>> awaitingEndOfRib = new HashMap<>();
+    private final CompletableFuture<String> released = new CompletableFuture<>();
 
     public Reflector(Transport transport, int sessionThreads) {
         this.ribThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -70,18 +81,75 @@ public final class Reflector implements SessionListener, AutoCloseable {
         this.peers = new PeerSet(transport, sessionThreads, this);
     }
 
+    /**
+     * After our own restart (RFC 4724 §4.1): hold every peer's initial transfer and End-of-RIB until
+     * each configured peer has sent its End-of-RIB for every negotiated family, or at most
+     * {@code max} (the Selection_Deferral_Timer, counted from the first {@link #apply}). Peers that
+     * did not advertise graceful restart, or that are restarting themselves (R bit), are not waited
+     * for once Established, as the RFC excludes them. Call before the first {@code apply}.
+     */
+    public void deferInitialTransfer(Duration max) {
+        if (peers.config() != null) {
+            throw new IllegalStateException("the initial transfer can only be deferred before the first apply");
+        }
+        deferral = max;
+    }
+
+    /** Completes, with the reason, when a deferred initial transfer is released (never without a deferral). */
+    public CompletableFuture<String> initialTransferReleased() {
+        return released;
+    }
+
     /** Applies a configuration; only sessions whose configuration changed are touched. */
     public void apply(ReflectorConfig config) throws InterruptedException {
         ReflectorConfig previous = peers.config();
-        if (previous == null || previous.resetsAllFor(config)) {
-            call(() -> {
+        Set<InetAddress> addresses = new HashSet<>();
+        config.peers().forEach(p -> addresses.add(p.address()));
+        call(() -> {
+            if (previous == null || previous.resetsAllFor(config)) {
                 rib = new Rib(ReflectorConfig.toInt(config.routerId()), ReflectorConfig.toInt(config.clusterId()),
                         config.localAs(), PooledByteBufAllocator.DEFAULT);
                 ribPeers.clear();
-                return null;
-            });
-        }
+                if (deferral != null && !released.isDone()) {
+                    deferring = true;
+                    rib.holdInitialTransfer();
+                    if (deferralTimer == null) {
+                        deferralTimer = ribThread.schedule(() -> release("selection deferral timer expired after "
+                                + deferral.toSeconds() + " s"), deferral.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                }
+            }
+            configured = Set.copyOf(addresses);
+            return null;
+        });
         peers.apply(config);
+        onRib("deferral check", this::releaseWhenSettled);
+    }
+
+    /** RIB thread: releases the held transfer once every configured peer has settled. */
+    private void releaseWhenSettled() {
+        if (deferring && settled.containsAll(configured)) {
+            release(configured.isEmpty() ? "no peers configured" : "End-of-RIB received from every peer");
+        }
+    }
+
+    private void release(String why) {
+        if (!deferring) {
+            return;
+        }
+        deferring = false;
+        if (deferralTimer != null) {
+            deferralTimer.cancel(false);
+        }
+        Set<InetAddress> missing = new HashSet<>(configured);
+        missing.removeAll(settled);
+        LOG.info("restart: initial transfer released: {}{}", why,
+                missing.isEmpty() ? "" : "; still waiting for " + missing.size() + " peers");
+        rib.releaseInitialTransfer();
+        settled.clear();
+        awaitingEndOfRib.clear();
+        queueFlush();
+        released.complete(why);
     }
 
     public PeerSet peers() {
@@ -165,6 +233,16 @@ public final class Reflector implements SessionListener, AutoCloseable {
                             local instanceof Inet4Address ? local : null, local instanceof Inet6Address ? local : null, llgr)
                     : new GroupKey(config.role(), n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(), null, null, llgr);
             rib.peerUp(peer, key, new SessionSink(session));
+            if (deferring) {
+                // RFC 4724 §4.1: only GR peers that are not restarting themselves are waited for.
+                boolean waitFor = n.gracefulRestart().map(g -> !g.restartState()).orElse(false);
+                if (waitFor && !n.families().isEmpty()) {
+                    awaitingEndOfRib.put(session.address(), new HashSet<>(n.families()));
+                } else {
+                    settled.add(session.address());
+                    releaseWhenSettled();
+                }
+            }
         });
     }
 
@@ -180,6 +258,12 @@ public final class Reflector implements SessionListener, AutoCloseable {
                 int swept = rib.sweepStale(peer, family);
                 if (swept > 0) {
                     LOG.info("peer {}: End-of-RIB {}: {} stale paths removed", peer, family, swept);
+                }
+                Set<AddressFamily> waiting = awaitingEndOfRib.get(session.address());
+                if (deferring && waiting != null && waiting.remove(family) && waiting.isEmpty()) {
+                    awaitingEndOfRib.remove(session.address());
+                    settled.add(session.address());
+                    releaseWhenSettled();
                 }
                 return;
             }
@@ -212,6 +296,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
             int restartTime = keepRoutesForGracefulRestart && recorded != null ? recorded : 0;
             // RFC 9494 §4.2: with LLGR the routes are kept even when the GR restart time is 0.
             boolean keep = keepRoutesForGracefulRestart && (restartTime > 0 || !longLived.isEmpty());
+            awaitingEndOfRib.remove(session.address());
             if (peer == null) {
                 return;
             }
@@ -296,6 +381,13 @@ public final class Reflector implements SessionListener, AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         peers.close();
+        ribThread.shutdownNow();
+        ribThread.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** Closes with {@code farewell} to every peer; null closes without NOTIFICATION ({@link PeerSet#close(Notification)}). */
+    public void close(io.routereflector.wire.message.Notification farewell) throws InterruptedException {
+        peers.close(farewell);
         ribThread.shutdownNow();
         ribThread.awaitTermination(5, TimeUnit.SECONDS);
     }

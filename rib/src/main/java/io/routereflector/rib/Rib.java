@@ -52,6 +52,8 @@ public final class Rib {
     private final Map<GroupKey, UpdateGroup> groups = new LinkedHashMap<>();
     private final Map<Integer, Member> members = new HashMap<>();
     private final Map<AddressFamily, LinkedHashSet<IpPrefix>> touched = new HashMap<>();
+    /** RFC 4724 §4.1 selection deferral after our own restart: no member catches up (no table, no End-of-RIB). */
+    private boolean held;
 
     /** The Adj-RIB-In of one peer: (prefix, path id) → path, per family. */
     private static final class PeerTables {
@@ -113,6 +115,29 @@ public final class Rib {
         if (group.isEmpty()) {
             groups.remove(group.key());
         }
+    }
+
+    /**
+     * After our own restart (RFC 4724 §4.1) the table is incomplete until every peer has sent its
+     * End-of-RIB: advertising it would withdraw, from clients that kept our routes, everything not
+     * yet relearned. While held, changes are recorded but every member stays behind, so its initial
+     * transfer and End-of-RIB wait for {@link #releaseInitialTransfer()}. Only before any peer is up:
+     * a member already advertised to would otherwise keep receiving.
+     */
+    public void holdInitialTransfer() {
+        if (!members.isEmpty()) {
+            throw new IllegalStateException("the initial transfer can only be held before any peer is up");
+        }
+        held = true;
+    }
+
+    /** Ends the hold: the next {@link #flush()} sends every member its table and End-of-RIB. */
+    public void releaseInitialTransfer() {
+        held = false;
+    }
+
+    public boolean isInitialTransferHeld() {
+        return held;
     }
 
     /**
@@ -304,7 +329,7 @@ public final class Rib {
     /** The peer's session can take more again: continue its catch-up at the next flush. */
     public void writable(RibPeer peer) {
         Member member = members.get(peer.id());
-        if (member != null && member.isBehind()) {
+        if (member != null && member.isBehind() && !held) {
             member.group().catchUp(member);
         }
     }
@@ -340,6 +365,9 @@ public final class Rib {
         touched.clear();
         for (Map.Entry<UpdateGroup, List<UpdateGroup.Change>> e : batches.entrySet()) {
             e.getKey().emit(e.getValue());
+        }
+        if (held) {
+            return;
         }
         for (UpdateGroup group : groups.values()) {
             for (Member m : group.members()) {

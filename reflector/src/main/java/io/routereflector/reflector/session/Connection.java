@@ -121,6 +121,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
         fire(new FsmEvent(Type.MANUAL_STOP, cease));
     }
 
+    /** We stop for a restart (RFC 4724 §4): close without a NOTIFICATION so the peer keeps our routes. */
+    void closeForRestart() {
+        downReason = new DownReason(DownReason.Kind.CONNECTION_LOST, null, "closed without NOTIFICATION for our restart");
+        fire(FsmEvent.of(Type.TCP_CONNECTION_FAILS));
+    }
+
     /** The peer restarted (RFC 4724 §4.2): close without a NOTIFICATION, keep its routes. */
     void replacedByRestart() {
         downReason = new DownReason(DownReason.Kind.PEER_RESTARTED, null, "new connection from a graceful-restart peer");

@@ -167,10 +167,30 @@ public final class PeerSession {
 
     /** Ends every connection with {@code cease} and dials no more. */
     void stop(NotificationCode cease) {
+        stop(new Notification(cease));
+    }
+
+    /**
+     * Ends every connection with {@code cease} and dials no more. A null {@code cease} closes the
+     * Established connection without a NOTIFICATION, which a graceful-restart peer takes for our
+     * restart and so keeps our routes (RFC 4724 §4.2); connections not yet Established carry no
+     * routes and get an ordinary Cease.
+     */
+    void stop(Notification cease) {
         loop.execute(() -> {
             running = false;
             cancelDial();
-            stopConnections(new Notification(cease));
+            if (cease == null) {
+                for (Connection c : List.copyOf(connections)) {
+                    if (c == established) {
+                        c.closeForRestart();
+                    } else {
+                        c.stop(new Notification(NotificationCode.CEASE_ADMINISTRATIVE_SHUTDOWN));
+                    }
+                }
+            } else {
+                stopConnections(cease);
+            }
             updateState();
         });
     }

@@ -209,17 +209,27 @@ public final class PeerSet implements AutoCloseable {
     /** Cease / Administrative Shutdown to every peer, then the sockets and threads go. */
     @Override
     public void close() throws InterruptedException {
+        close(new Notification(NotificationCode.CEASE_ADMINISTRATIVE_SHUTDOWN));
+    }
+
+    /**
+     * Ends every session with {@code farewell} (e.g. a Cease with an RFC 9003 shutdown communication),
+     * or, when it is null, closes them without a NOTIFICATION so that graceful-restart peers keep our
+     * routes while we restart (see {@code PeerSession.stop}); then the sockets and threads go.
+     */
+    public void close(Notification farewell) throws InterruptedException {
+        // Listeners first: a peer must not reconnect to the process that is going away.
+        for (Channel c : listeners) {
+            c.close().await(1, TimeUnit.SECONDS);
+        }
+        listeners.clear();
         for (PeerSession s : sessions.values()) {
-            s.stop(NotificationCode.CEASE_ADMINISTRATIVE_SHUTDOWN);
+            s.stop(farewell);
         }
         for (PeerSession s : sessions.values()) {
             s.loop().submit(() -> { }).await(1, TimeUnit.SECONDS);
         }
         sessions.clear();
-        for (Channel c : listeners) {
-            c.close().await(1, TimeUnit.SECONDS);
-        }
-        listeners.clear();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
     }

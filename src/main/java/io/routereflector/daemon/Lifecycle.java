@@ -93,6 +93,8 @@ final class Lifecycle {
         return found;
     }
 
+    private volatile Exception applyError;
+
     /** Datastore listener: applies on the control thread and waits, so the first config is in force when start returns. */
     void apply(ReflectorConfig derived) {
         Future<?> done = control.submit(() -> applyNow(derived, "configuration applied"));
@@ -103,6 +105,11 @@ final class Lifecycle {
         } catch (ExecutionException e) {
             LOG.error("configuration not applied", e.getCause());
         }
+    }
+
+    /** The last apply's failure, null once one succeeds; a failed first apply ends the start-up. */
+    Exception applyError() {
+        return applyError;
     }
 
     private void applyNow(ReflectorConfig derived, String what) {
@@ -117,11 +124,15 @@ final class Lifecycle {
                 return;
             }
             reflector.apply(config);
+            applyError = null;
             LOG.info("{}: {} peers ({} before)", what, config.peers().size(), before == null ? 0 : before.peers().size());
-        } catch (DaemonOptions.ConfigError | RuntimeException e) {
-            LOG.error("{}: not applied: {}", what, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Netty rethrows a failed bind's checked IOException undeclared: catch everything here, or it
+            // escapes into the datastore, which would blame its own reading for it.
+            applyError = e;
+            LOG.error("{}: not applied: {}", what, ConfigLoader.describe(e));
         }
     }
 

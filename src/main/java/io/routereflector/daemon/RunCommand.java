@@ -95,6 +95,14 @@ public final class RunCommand implements Callable<Integer> {
             reflector.close();
             return 1;
         }
+        Exception failed = lifecycle.applyError();
+        if (failed != null) {
+            // E.g. the BGP port is taken: a daemon that listens nowhere must not look started.
+            err.println("routereflector: cannot apply the configuration: " + ConfigLoader.describe(failed));
+            source.close();
+            reflector.close();
+            return 1;
+        }
         ReflectorConfig applied = reflector.peers().config();
         log.info("started: router id {}, cluster id {}, AS {}, {} peers, listening on {}, transport {}",
                 applied.routerId().getHostAddress(), applied.clusterId().getHostAddress(), applied.localAs(),

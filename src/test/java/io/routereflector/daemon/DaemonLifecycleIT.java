@@ -75,7 +75,7 @@ class DaemonLifecycleIT {
                 "--state-dir", state.toString(), "--selection-deferral", "60"};
 
         // 1. A fresh start: no R bit, End-of-RIB at once; a SIGHUP with nothing changed touches nothing.
-        try (DaemonProcess first = DaemonProcess.start(dir.resolve("first.log"), run)) {
+        try (JarProcess first = JarProcess.start(dir.resolve("first.log"), run)) {
             first.awaitLog("started:", UP);
             assertTrue(Files.exists(state.resolve(Lifecycle.MARKER)), "restart marker written at start");
             List<SimSpeaker> clients = connect(port, first);
@@ -110,7 +110,7 @@ class DaemonLifecycleIT {
 
         // 3. The restart: R bit; nothing leaves until both clients' End-of-RIB are in.
         List<SimSpeaker> clients;
-        try (DaemonProcess second = DaemonProcess.start(dir.resolve("second.log"), run)) {
+        try (JarProcess second = JarProcess.start(dir.resolve("second.log"), run)) {
             second.awaitLog("started:", UP);
             assertTrue(second.output().contains("restart: found"), second.output());
             clients = connect(port, second);
@@ -137,7 +137,7 @@ class DaemonLifecycleIT {
             // 4. Decommission with a message.
             String message = "decommissioned by DaemonLifecycleIT: rack 7 ✓";
             Path shutdownLog = dir.resolve("shutdown.log");
-            DaemonProcess shutdown = DaemonProcess.start(shutdownLog, "shutdown", "--state-dir", state.toString(), "--message", message);
+            JarProcess shutdown = JarProcess.start(shutdownLog, "shutdown", "--state-dir", state.toString(), "--message", message);
             assertTrue(shutdown.process.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, shutdown.process.exitValue(), shutdown.output());
             assertTrue(shutdown.output().contains("pid " + second.pid() + ") decommissioned"), shutdown.output());
@@ -152,7 +152,7 @@ class DaemonLifecycleIT {
         }
 
         // 5. After a decommission the next start is a fresh one.
-        try (DaemonProcess third = DaemonProcess.start(dir.resolve("third.log"), run)) {
+        try (JarProcess third = JarProcess.start(dir.resolve("third.log"), run)) {
             third.awaitLog("started:", UP);
             assertFalse(third.output().contains("restart: found"), third.output());
             List<SimSpeaker> again = connect(port, third);
@@ -161,7 +161,7 @@ class DaemonLifecycleIT {
         }
     }
 
-    private static List<SimSpeaker> connect(int port, DaemonProcess daemon) throws Exception {
+    private static List<SimSpeaker> connect(int port, JarProcess daemon) throws Exception {
         List<SimSpeaker> clients = new ArrayList<>();
         for (int n : new int[] {11, 12}) {
             InetAddress local = InetAddress.getByName("127.0.0." + n);

@@ -225,7 +225,7 @@ public final class DaemonOptions {
     }
 
     /** Parses an address literal; host names are never resolved (no DNS lookups at start-up). */
-    static InetAddress literal(String what, String text) throws ConfigError {
+    public static InetAddress literal(String what, String text) throws ConfigError {
         String t = text.strip();
         try {
             if (t.indexOf(':') >= 0) {

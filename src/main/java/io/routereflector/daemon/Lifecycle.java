@@ -55,6 +55,7 @@ final class Lifecycle {
     private final DaemonOptions options;
     private final Environment env;
     private final Reflector reflector;
+    private final OpsOptions ops;
     private final ExecutorService control = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "control");
         t.setDaemon(true);
@@ -65,7 +66,8 @@ final class Lifecycle {
     private boolean restarted;
     private ReflectorConfig lastDerived;
 
-    Lifecycle(Path stateDir, DaemonOptions options, Environment env, Reflector reflector) {
+    Lifecycle(Path stateDir, DaemonOptions options, Environment env, Reflector reflector, OpsOptions ops) {
+        this.ops = ops;
         this.stateDir = stateDir;
         this.options = options;
         this.env = env;
@@ -123,15 +125,18 @@ final class Lifecycle {
                 LOG.info("{}: unchanged, no session touched", what);
                 return;
             }
+            ops.secrets(config);
             reflector.apply(config);
             applyError = null;
-            LOG.info("{}: {} peers ({} before)", what, config.peers().size(), before == null ? 0 : before.peers().size());
+            ops.applied(true);
+            LOG.info("{}: {}", what, io.routereflector.daemon.ops.ConfigChange.describe(before, config));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             // Netty rethrows a failed bind's checked IOException undeclared: catch everything here, or it
             // escapes into the datastore, which would blame its own reading for it.
             applyError = e;
+            ops.applied(false);
             LOG.error("{}: not applied: {}", what, ConfigLoader.describe(e));
         }
     }

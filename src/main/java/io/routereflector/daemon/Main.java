@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "A BGP-4 route reflector for Calico clusters.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, ShutdownCommand.class, VersionCommand.class, DecodeCommand.class,
+        subcommands = {RunCommand.class, CheckConfigCommand.class, StatusCommand.class, RoutesCommand.class, HealthCommand.class,
+                ShutdownCommand.class, VersionCommand.class, DecodeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 

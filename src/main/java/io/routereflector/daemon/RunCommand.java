@@ -38,6 +38,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     LifecycleOptions lifecycleOptions = new LifecycleOptions();
 
+    @Mixin
+    OpsOptions ops = new OpsOptions();
+
     Environment env = Environment.system();
 
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -52,11 +55,12 @@ public final class RunCommand implements Callable<Integer> {
             err.println("routereflector: " + e.getMessage());
             return 2;
         }
-        // slf4j-simple reads its settings once, when the first logger is made: set them first.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
+        try {
+            ops.configureLogging(level, options, env);
+        } catch (DaemonOptions.ConfigError e) {
+            err.println("routereflector: " + e.getMessage());
+            return 2;
+        }
         Logger log = LoggerFactory.getLogger(RunCommand.class);
 
         DesiredState source;
@@ -71,10 +75,19 @@ public final class RunCommand implements Callable<Integer> {
         Transport transport = Transport.detect();
         Reflector reflector = new Reflector(transport, Math.max(2, Runtime.getRuntime().availableProcessors()));
         // Restart marker, SIGHUP reload, and the GR-friendly stop or decommission: see Lifecycle.
-        Lifecycle lifecycle = new Lifecycle(lifecycleOptions.stateDir(env), options, env, reflector);
+        Lifecycle lifecycle = new Lifecycle(lifecycleOptions.stateDir(env), options, env, reflector, ops);
         lifecycle.begin(selectionDeferral);
         lifecycle.handleHangup();
+        try {
+            ops.start(reflector, source);
+        } catch (DaemonOptions.ConfigError | RuntimeException e) {
+            err.println("routereflector: " + e.getMessage());
+            source.close();
+            reflector.close();
+            return 2;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ops.close();
             lifecycle.stop(source);
             stopped.countDown();
         }, "shutdown"));
@@ -91,6 +104,7 @@ public final class RunCommand implements Callable<Integer> {
         if (snapshot.config() == null) {
             err.println("routereflector: no configuration could be derived from the datastore ("
                     + source.health().detail() + "); see the problems above");
+            ops.close();
             source.close();
             reflector.close();
             return 1;
@@ -104,9 +118,10 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         ReflectorConfig applied = reflector.peers().config();
-        log.info("started: router id {}, cluster id {}, AS {}, {} peers, listening on {}, transport {}",
+        log.info("started: router id {}, cluster id {}, AS {}, {} peers, listening on {}, transport {}, datastore {}, {}",
                 applied.routerId().getHostAddress(), applied.clusterId().getHostAddress(), applied.localAs(),
-                applied.peers().size(), reflector.peers().listening(), transport.isEpoll() ? "epoll" : "nio");
+                applied.peers().size(), reflector.peers().listening(), transport.isEpoll() ? "epoll" : "nio",
+                source.health().status(), ops.describe());
         stopped.await();
         return 0;
     }

@@ -55,7 +55,19 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar().toString()));
         command.addAll(args);
+        if (!args.isEmpty() && args.get(0).equals("run") && !args.contains("--admin-listen")) {
+            // Several daemons run side by side in one test: each gets its own admin and metrics ports.
+            command.addAll(List.of("--admin-listen", "127.0.0.1:" + freePort(), "--metrics-listen", "127.0.0.1:" + freePort()));
+        }
         return start(name, command, env, logDir.resolve(name + ".log"), null);
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
@@ -73,6 +85,12 @@ public final class DaemonProcess implements AutoCloseable {
             builder.environment().clear();
             builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
             builder.environment().putAll(env);
+            if (!env.containsKey("STATE_DIRECTORY")) {
+                // A private state directory: the machine's /var/lib/routereflector must neither be
+                // written by tests nor make a test daemon believe it is restarting.
+                Path state = Files.createDirectories(log.getParent().resolve(name + "-state"));
+                builder.environment().put("STATE_DIRECTORY", state.toString());
+            }
             return new DaemonProcess(name, command, log, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);

@@ -73,8 +73,10 @@ class ReadmeRunIT {
                 DaemonProcess second = DaemonProcess.start("readme-run-2", command, Map.of(), logDir.resolve("readme-run-2.log"), root);
                 try {
                     second.awaitExit(DaemonProcess.START_WAIT);
-                    assertEquals(1, second.exitCode(), second.diagnostics());
-                    assertEquals(1, second.lines("routereflector: cannot apply the configuration: ").size(), second.diagnostics());
+                    // The admin endpoint's port (127.0.0.1:9180) is taken first, the BGP port next: either way,
+                    // one "routereflector: cannot ..." line and a non-zero exit.
+                    assertTrue(second.exitCode() != 0, second.diagnostics());
+                    assertEquals(1, second.lines("routereflector: cannot ").size(), second.diagnostics());
                     assertTrue(second.lines("Address already in use").size() >= 1, second.diagnostics());
                     assertTrue(second.lines("started:").isEmpty(), second.diagnostics());
                 } finally {
@@ -88,11 +90,10 @@ class ReadmeRunIT {
                 daemon.stop();
             }
         });
-        try (var files = Files.list(logDir)) {
-            for (Path f : files.toList()) {
+        try (var files = Files.walk(logDir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(f);
             }
         }
-        Files.delete(logDir);
     }
 }

@@ -71,6 +71,8 @@ public final class Reflector implements SessionListener, AutoCloseable {
     private final Set<InetAddress> settled = new HashSet<>();
     private final Map<InetAddress, Set<AddressFamily>> awaitingEndOfRib = new HashMap<>();
     private final CompletableFuture<String> released = new CompletableFuture<>();
+    /** Told the nanoseconds from an UPDATE's hand-off by its session to its end on the RIB thread (metrics). */
+    private volatile java.util.function.LongConsumer updateLatency = nanos -> { };
 
     public Reflector(Transport transport, int sessionThreads) {
         this.ribThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -154,6 +156,19 @@ public final class Reflector implements SessionListener, AutoCloseable {
 
     public PeerSet peers() {
         return peers;
+    }
+
+    /** Where UPDATE processing latencies go (one call per UPDATE, on the RIB thread: keep it cheap). */
+    public void onUpdateProcessed(java.util.function.LongConsumer sink) {
+        updateLatency = java.util.Objects.requireNonNull(sink);
+    }
+
+    /**
+     * Peers whose routes we keep as stale while they restart or until their End-of-RIB (RFC 4724 §4.2,
+     * we are the helper), read on the RIB thread.
+     */
+    public Set<InetAddress> gracefulRestartInProgress() throws InterruptedException {
+        return call(() -> Set.copyOf(staleTimers.keySet()));
     }
 
     /** Runs {@code query} on the RIB thread and waits for it (status, routes, tests). */
@@ -248,6 +263,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
 
     @Override
     public void update(PeerSession session, Update update) {
+        long handedOff = System.nanoTime();
         onRib("update from " + session.address(), () -> {
             RibPeer peer = ribPeers.get(session.address());
             if (peer == null) {
@@ -268,6 +284,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
                 return;
             }
             rib.update(peer, update);
+            updateLatency.accept(System.nanoTime() - handedOff);
         });
     }
 
@@ -370,6 +387,37 @@ public final class Reflector implements SessionListener, AutoCloseable {
                 rib.writable(peer);
             }
         });
+    }
+
+    /**
+     * Liveness: runs a no-op on the RIB thread and on every event loop, each with {@code deadline};
+     * returns the names of those that did not run it in time (empty: all responsive).
+     */
+    public java.util.List<String> unresponsive(java.time.Duration deadline) throws InterruptedException {
+        java.util.List<String> slow = new java.util.ArrayList<>();
+        long until = System.nanoTime() + deadline.toNanos();
+        java.util.List<java.util.concurrent.Future<?>> probes = new java.util.ArrayList<>();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.List<java.util.concurrent.Executor> executors = new java.util.ArrayList<>(peers.eventLoops());
+        executors.add(0, ribThread);
+        for (int i = 0; i < executors.size(); i++) {
+            names.add(i == 0 ? "rib" : "event loop " + (i - 1));
+            java.util.concurrent.FutureTask<Void> probe = new java.util.concurrent.FutureTask<>(() -> { }, null);
+            try {
+                executors.get(i).execute(probe);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                probe.cancel(false); // shut down: never responsive again
+            }
+            probes.add(probe);
+        }
+        for (int k = 0; k < probes.size(); k++) {
+            try {
+                probes.get(k).get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+                slow.add(names.get(k));
+            }
+        }
+        return slow;
     }
 
     /** True when the peer's session is Established (tests). */

@@ -59,6 +59,12 @@ public final class Rib {
     private static final class PeerTables {
         RibPeer peer;
         final Map<AddressFamily, HashMap<Nlri, Path>> adjIn = new HashMap<>();
+        // Route change counters (PeerRouteStats), per NLRI; RIB thread only.
+        long updatesReceived;
+        long updatesRejected;
+        long updatesIgnored;
+        long withdrawsReceived;
+        long withdrawsIgnored;
 
         PeerTables(RibPeer peer) {
             this.peer = peer;
@@ -90,7 +96,10 @@ public final class Rib {
      * stay until it re-announces them or {@link #sweepStale} runs.
      */
     public void peerUp(RibPeer peer, GroupKey key, UpdateSink sink) {
-        peers.computeIfAbsent(peer.id(), id -> new PeerTables(peer)).peer = peer;
+        PeerTables up = peers.computeIfAbsent(peer.id(), id -> new PeerTables(peer));
+        up.peer = peer;
+        // Counters start with the session, as BIRD's do.
+        up.updatesReceived = up.updatesRejected = up.updatesIgnored = up.withdrawsReceived = up.withdrawsIgnored = 0;
         UpdateGroup group = groups.get(key);
         if (group == null) {
             group = new UpdateGroup(key, clusterId, localAs, allocator);
@@ -258,19 +267,28 @@ public final class Rib {
             }
             HashMap<Nlri, Path> in = tables.in(family);
             NlriList unreachable = update.unreachable(family);
+            tables.withdrawsReceived += unreachable.size();
             for (int i = 0; i < unreachable.size(); i++) {
-                withdraw(family, peer, in, unreachable.get(i));
+                if (!withdraw(family, peer, in, unreachable.get(i))) {
+                    tables.withdrawsIgnored++;
+                }
             }
             NlriList reachable = update.reachable(family);
             if (reachable.isEmpty()) {
                 continue;
             }
+            tables.updatesReceived += reachable.size();
             PathAttributes attributes = withdrawAll ? null : importAttributes(peer, family, update.attributes());
             for (int i = 0; i < reachable.size(); i++) {
                 Nlri nlri = reachable.get(i);
                 if (attributes == null) {
+                    tables.updatesRejected++;
                     withdraw(family, peer, in, nlri);
                 } else {
+                    Path old = in.get(nlri);
+                    if (old != null && !old.stale() && old.attributes() == attributes) {
+                        tables.updatesIgnored++; // interned: the same instance means the same attributes
+                    }
                     RouteEntry entry = table(family).computeIfAbsent(nlri.prefix(), RouteEntry::new);
                     in.put(nlri, entry.put(new Path(peer, nlri.pathId(), 0, attributes, false, false)));
                     touch(family, nlri.prefix());
@@ -279,10 +297,12 @@ public final class Rib {
         }
     }
 
-    private void withdraw(AddressFamily family, RibPeer peer, HashMap<Nlri, Path> in, Nlri nlri) {
+    private boolean withdraw(AddressFamily family, RibPeer peer, HashMap<Nlri, Path> in, Nlri nlri) {
         if (in.remove(nlri) != null) {
             removeFromLocRib(family, peer.id(), nlri);
+            return true;
         }
+        return false;
     }
 
     /**
@@ -396,6 +416,32 @@ public final class Rib {
     public int receivedCount(RibPeer peer) {
         PeerTables tables = peers.get(peer.id());
         return tables == null ? 0 : tables.adjIn.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /**
+     * Route counts and change counters of every peer the RIB knows (sessions up, or down with stale
+     * paths kept), by address; one pass over the Loc-RIB for the preferred counts.
+     */
+    public Map<java.net.InetAddress, PeerRouteStats> peerStats() {
+        Map<Integer, Integer> preferred = new HashMap<>();
+        for (HashMap<IpPrefix, RouteEntry> table : locRib.values()) {
+            for (RouteEntry entry : table.values()) {
+                if (entry.best() != null) {
+                    preferred.merge(entry.best().source().id(), 1, Integer::sum);
+                }
+            }
+        }
+        Map<java.net.InetAddress, PeerRouteStats> out = new HashMap<>();
+        for (PeerTables t : peers.values()) {
+            int imported = t.adjIn.values().stream().mapToInt(Map::size).sum();
+            Member m = members.get(t.peer.id());
+            long exported = m == null ? 0 : m.group().exportedTo(m);
+            out.put(t.peer.address(), new PeerRouteStats(imported, preferred.getOrDefault(t.peer.id(), 0), exported,
+                    t.updatesReceived, t.updatesRejected, t.updatesIgnored,
+                    t.updatesReceived - t.updatesRejected - t.updatesIgnored, t.withdrawsReceived, t.withdrawsIgnored,
+                    t.withdrawsReceived - t.withdrawsIgnored, m == null ? 0 : m.exportedUpdates(), m == null ? 0 : m.exportedWithdraws()));
+        }
+        return out;
     }
 
     public Collection<UpdateGroup> groups() {

@@ -7,6 +7,7 @@ import io.routereflector.datastore.ResourceProblem;
 import io.routereflector.datastore.calico.Values;
 import io.routereflector.reflector.config.AddPathMode;
 import io.routereflector.reflector.config.PeerConfig;
+import io.routereflector.reflector.config.PeerKind;
 import io.routereflector.reflector.config.ReflectorConfig;
 import io.routereflector.rib.PeerRole;
 import io.routereflector.wire.nlri.AddressFamily;
@@ -236,7 +237,8 @@ public final class LegacyDerivation {
         AddressFamily family = a instanceof Inet4Address ? AddressFamily.IPV4_UNICAST : AddressFamily.IPV6_UNICAST;
         try {
             peers.put(a, PeerConfig.builder(a, as).role(role).addPath(Map.of(family, AddPathMode.BOTH))
-                    .sourceAddress(a instanceof Inet4Address ? ip : ip6).build());
+                    .sourceAddress(a instanceof Inet4Address ? ip : ip6)
+                    .kind(role == PeerRole.NON_CLIENT ? PeerKind.RR_MESH : PeerKind.RR_CLIENT).build());
         } catch (IllegalArgumentException e) {
             problems.add(problem("peer " + a.getHostAddress(), "", e.getMessage()));
         }

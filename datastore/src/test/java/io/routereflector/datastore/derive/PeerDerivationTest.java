@@ -5,6 +5,7 @@ import io.routereflector.datastore.calico.CalicoResource;
 import io.routereflector.datastore.calico.ResourceReader;
 import io.routereflector.reflector.config.AddPathMode;
 import io.routereflector.reflector.config.PeerConfig;
+import io.routereflector.reflector.config.PeerKind;
 import io.routereflector.reflector.config.ReflectorConfig;
 import io.routereflector.rib.PeerRole;
 import io.routereflector.wire.nlri.AddressFamily;
@@ -89,7 +90,8 @@ public class PeerDerivationTest {
     private PeerConfig calico(String address, PeerRole role, String source) {
         InetAddress a = ip(address);
         AddressFamily f = a instanceof Inet4Address ? AddressFamily.IPV4_UNICAST : AddressFamily.IPV6_UNICAST;
-        return PeerConfig.builder(a, 64512).role(role).addPath(Map.of(f, AddPathMode.BOTH)).sourceAddress(ip(source)).build();
+        return PeerConfig.builder(a, 64512).role(role).addPath(Map.of(f, AddPathMode.BOTH)).sourceAddress(ip(source))
+                .kind(PeerKind.NODE_SPECIFIC).build();
     }
 
     @Test
@@ -104,7 +106,8 @@ public class PeerDerivationTest {
                 calico("10.0.0.12", PeerRole.CLIENT, "10.0.0.1"),
                 calico("10.0.0.13", PeerRole.CLIENT, "10.0.0.1"),
                 PeerConfig.builder(ip("192.168.1.1"), 65000).role(PeerRole.EBGP).password("s3cret").ttlSecurityHops(1)
-                        .holdTime(240).keepaliveTime(30).gracefulRestartTime(300).sourceAddress(ip("10.0.0.1")).build(),
+                        .holdTime(240).keepaliveTime(30).gracefulRestartTime(300).sourceAddress(ip("10.0.0.1"))
+                        .kind(PeerKind.NODE_SPECIFIC).build(),
                 calico("fd00::13", PeerRole.CLIENT, "fd00::1"));
         ReflectorConfig want = new ReflectorConfig((Inet4Address) ip("10.0.0.1"), (Inet4Address) ip("224.0.0.1"), 64512,
                 List.of(ip("10.0.0.1"), ip("fd00::1")), 179, expected, false);

@@ -23,11 +23,13 @@ import java.util.Set;
  * @param keepaliveTime    seconds; a negative value means hold/3 (resolved here)
  * @param delayOpenTime    RFC 4271 DelayOpen in seconds, 0 = off
  * @param sourceAddress    local address to bind before dialing, null = chosen by the kernel
+ * @param kind             where the peer comes from (status and metric names only); null = global
  */
 public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole role, String password, int ttlSecurityHops,
                          int holdTime, int keepaliveTime, int connectRetryTime, int gracefulRestartTime,
                          Set<AddressFamily> families, Map<AddressFamily, AddPathMode> addPath, boolean passive,
-                         InetAddress sourceAddress, int delayOpenTime, boolean extendedMessages) {
+                         InetAddress sourceAddress, int delayOpenTime, boolean extendedMessages,
+                         PeerKind kind) {
 
     public static final int DEFAULT_PORT = 179;
     public static final int DEFAULT_HOLD_TIME = 240;
@@ -93,6 +95,9 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         if (delayOpenTime < 0 || delayOpenTime > 240) {
             throw new IllegalArgumentException("peer " + address.getHostAddress() + ": delay open " + delayOpenTime + " s is not 0..240");
         }
+        if (kind == null) {
+            kind = PeerKind.GLOBAL;
+        }
     }
 
     /** Defaults for {@code address} in {@code remoteAs}: the family of the address, no ADD-PATH. */
@@ -116,6 +121,7 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         b.sourceAddress = sourceAddress;
         b.delayOpenTime = delayOpenTime;
         b.extendedMessages = extendedMessages;
+        b.kind = kind;
         return b;
     }
 
@@ -141,7 +147,8 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
                 + " hold=" + holdTime + " keepalive=" + keepaliveTime + " connect-retry=" + connectRetryTime
                 + " gr=" + gracefulRestartTime + " families=" + families + (addPath.isEmpty() ? "" : " add-path=" + addPath)
                 + (passive ? " passive" : "") + (sourceAddress != null ? " source=" + sourceAddress.getHostAddress() : "")
-                + (delayOpenTime > 0 ? " delay-open=" + delayOpenTime : "") + (extendedMessages ? " extended-messages" : "") + "]";
+                + (delayOpenTime > 0 ? " delay-open=" + delayOpenTime : "") + (extendedMessages ? " extended-messages" : "")
+                + " " + kind.name().toLowerCase(java.util.Locale.ROOT) + "]";
     }
 
     /** Mutable only until {@link #build()}; the record validates. */
@@ -162,6 +169,7 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         private InetAddress sourceAddress;
         private int delayOpenTime;
         private boolean extendedMessages;
+        private PeerKind kind;
 
         private Builder(InetAddress address, long remoteAs) {
             this.address = address;
@@ -184,10 +192,12 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         public Builder sourceAddress(InetAddress value) { sourceAddress = value; return this; }
         public Builder delayOpenTime(int value) { delayOpenTime = value; return this; }
         public Builder extendedMessages(boolean value) { extendedMessages = value; return this; }
+        public Builder kind(PeerKind value) { kind = value; return this; }
 
         public PeerConfig build() {
             return new PeerConfig(address, port, remoteAs, role, password, ttlSecurityHops, holdTime, keepaliveTime,
-                    connectRetryTime, gracefulRestartTime, families, addPath, passive, sourceAddress, delayOpenTime, extendedMessages);
+                    connectRetryTime, gracefulRestartTime, families, addPath, passive, sourceAddress, delayOpenTime, extendedMessages,
+                    kind);
         }
     }
 }

@@ -137,6 +137,16 @@ final class Connection extends ChannelInboundHandlerAdapter {
         return channel != null && channel.isWritable();
     }
 
+    /** Event loop only: seconds left on the hold and keepalive timers, -1 for one not running. */
+    long[] timersRemaining() {
+        return new long[] {remaining(Timer.HOLD), remaining(Timer.KEEPALIVE)};
+    }
+
+    private long remaining(Timer timer) {
+        ScheduledFuture<?> f = timers.get(timer);
+        return f == null ? -1 : Math.max(0, f.getDelay(TimeUnit.MILLISECONDS) + 999) / 1000;
+    }
+
     // --- channel events ----------------------------------------------------------------------
 
     @Override
@@ -184,6 +194,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         BgpMessage message = (BgpMessage) msg;
+        peer.counters().countReceived(message.type());
         if (message instanceof Open open) {
             onOpen(open);
         } else if (message instanceof Keepalive) {
@@ -217,7 +228,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             fire(FsmEvent.error(type, n));
         } else {
             LOG.info("peer {}: connection error: {}", name(), root.toString());
-            peer.recordError("connection error: " + root);
+            peer.recordError("connection error: " + root, "Socket: " + PeerSession.socketWords(root));
             ctx.close();
         }
     }
@@ -331,6 +342,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf out = MessageCodec.encode(message, sendSettings, channel.alloc());
+        peer.counters().countSent(message.type());
         channel.writeAndFlush(out, channel.voidPromise());
     }
 

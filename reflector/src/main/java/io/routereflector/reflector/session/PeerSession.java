@@ -51,8 +51,10 @@ public final class PeerSession {
     private volatile SessionState state = SessionState.IDLE;
     private volatile Instant since = Instant.now();
     private volatile String lastError;
+    private volatile String lastErrorInfo;
     private volatile Notification lastSent;
     private volatile Notification lastReceived;
+    private final SessionCounters counters = new SessionCounters();
 
     PeerSession(PeerConfig config, Negotiation.Local local, EventLoop loop, Transport transport, SessionListener listener) {
         this.config = config;
@@ -91,12 +93,50 @@ public final class PeerSession {
         return lastError;
     }
 
+    /**
+     * The last error as BIRD words it after the state in {@code show protocols}: {@code Socket: Connection
+     * refused}, {@code Received: Hold timer expired}, {@code BGP Error: Bad peer AS}; null when none.
+     */
+    public String lastErrorInfo() {
+        return lastErrorInfo;
+    }
+
     public Notification lastNotificationSent() {
         return lastSent;
     }
 
     public Notification lastNotificationReceived() {
         return lastReceived;
+    }
+
+    public SessionCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Seconds left on the Established connection's hold and keepalive timers ({@code [hold, keepalive]},
+     * -1 for a timer not running), read on the peer's loop; null when not Established.
+     */
+    public long[] timersRemaining() throws InterruptedException {
+        Connection c = established;
+        if (c == null) {
+            return null;
+        }
+        try {
+            return loop.submit(c::timersRemaining).get(2, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        }
+    }
+
+    /** Bytes queued in the Established channel and not yet written to the socket (0 without one). */
+    public long pendingWriteBytes() {
+        Channel ch = channel();
+        if (ch == null) {
+            return 0;
+        }
+        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     public boolean isWritable() {
@@ -115,6 +155,7 @@ public final class PeerSession {
             message.release();
             return false;
         }
+        counters.countSent(message);
         c.channel().write(message, c.channel().voidPromise());
         return true;
     }
@@ -280,7 +321,7 @@ public final class PeerSession {
             // With a wrong or missing key the peer's kernel drops our SYN silently: all we see is a timeout.
             text += " (TCP MD5 password set: a key mismatch makes the peer drop our SYN without an answer)";
         }
-        recordError(text);
+        recordError(text, "Socket: " + socketWords(cause));
         LOG.info("peer {}: {}", name(), text);
     }
 
@@ -350,13 +391,17 @@ public final class PeerSession {
         failures = 0;
         cancelDial();
         lastError = null;
+        lastErrorInfo = null;
+        counters.established();
         listener.established(this);
     }
 
     void connectionDone(Connection c, DownReason reason) {
         connections.remove(c);
         if (reason != null && reason.kind() != DownReason.Kind.CONNECTION_LOST) {
-            recordError(reason.toString());
+            recordError(reason.toString(), reason.kind() == DownReason.Kind.NOTIFICATION_RECEIVED
+                    ? "Received: " + reason.notification() : reason.kind() == DownReason.Kind.NOTIFICATION_SENT
+                    ? "BGP Error: " + reason.notification() : "Socket: " + reason.detail());
         }
         if (c == established) {
             established = null;
@@ -404,6 +449,7 @@ public final class PeerSession {
     void update(Update update) {
         // RFC 7606 §2: every softer outcome is logged; the RIB applies it (treat-as-withdraw etc.).
         for (io.routereflector.wire.attribute.AttributeProblem p : update.problems()) {
+            counters.problem(p);
             LOG.warn("peer {}: RFC 7606 {} for attribute {}: {}", name(), p.action(), p.typeCode(), p.reason());
         }
         listener.update(this, update);
@@ -421,14 +467,27 @@ public final class PeerSession {
     }
 
     void notificationSent(Notification n) {
+        counters.notificationSent(n);
         lastSent = n;
     }
 
     void notificationReceived(Notification n) {
+        counters.notificationReceived(n);
         lastReceived = n;
     }
 
-    void recordError(String text) {
+    /** The words of a socket failure without Netty's trailing {@code : /address:port}. */
+    static String socketWords(Throwable cause) {
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        int address = message.indexOf(": /");
+        message = address > 0 ? message.substring(0, address) : message;
+        // The epoll transport prefixes the errno text with the call that failed: "finishConnect(..) failed: ".
+        int failed = message.lastIndexOf("failed: ");
+        return failed >= 0 ? message.substring(failed + "failed: ".length()) : message;
+    }
+
+    void recordError(String text, String birdInfo) {
+        lastErrorInfo = birdInfo;
         lastError = text;
     }
 

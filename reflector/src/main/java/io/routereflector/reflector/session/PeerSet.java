@@ -65,6 +65,14 @@ public final class PeerSet implements AutoCloseable {
         this.affinity = new AffinityGroup(workers);
     }
 
+    /** Every event loop the sessions and listeners run on (liveness checks). */
+    public List<io.netty.util.concurrent.EventExecutor> eventLoops() {
+        List<io.netty.util.concurrent.EventExecutor> out = new ArrayList<>();
+        boss.forEach(out::add);
+        workers.forEach(out::add);
+        return out;
+    }
+
     public Transport transport() {
         return transport;
     }

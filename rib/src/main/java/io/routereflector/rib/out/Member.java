@@ -28,6 +28,8 @@ public final class Member {
     private final Set<AddressFamily> refreshing = new HashSet<>();
     private boolean behind;
     private UpdateGroup group;
+    private long exportedUpdates;
+    private long exportedWithdraws;
 
     Member(RibPeer peer, UpdateSink sink) {
         this.peer = peer;
@@ -56,6 +58,21 @@ public final class Member {
 
     void behind(boolean behind) {
         this.behind = behind;
+    }
+
+    /** NLRI announced to this peer since it joined (BIRD's "Export updates: accepted"). */
+    public long exportedUpdates() {
+        return exportedUpdates;
+    }
+
+    /** NLRI withdrawn from this peer since it joined. */
+    public long exportedWithdraws() {
+        return exportedWithdraws;
+    }
+
+    void exported(int updates, int withdraws) {
+        exportedUpdates += updates;
+        exportedWithdraws += withdraws;
     }
 
     /** Prefixes waiting for catch-up, all families. */

@@ -46,6 +46,9 @@ public final class UpdateGroup {
     private final HashMap<ExportKey, PathAttributes> exportCache = new HashMap<>();
     private long encodedMessages;
     private long encodedPartitions;
+    /** Paths in the Adj-RIB-Out, in all and by source peer id: a member holds all but its own. */
+    private long advertisedPaths;
+    private final HashMap<Integer, Long> advertisedFrom = new HashMap<>();
 
     private record ExportKey(PathAttributes attributes, int sourceBgpId, boolean sourceEbgp) { }
 
@@ -148,7 +151,26 @@ public final class UpdateGroup {
         } else {
             table.put(prefix, now);
         }
+        count(before, -1);
+        count(now, 1);
         return new Change(family, prefix, before, now);
+    }
+
+    private void count(Path[] paths, int sign) {
+        for (Path p : paths) {
+            advertisedPaths += sign;
+            advertisedFrom.merge(p.source().id(), (long) sign, (a, b) -> a + b == 0 ? null : a + b);
+        }
+    }
+
+    /** The paths this group advertises for {@code prefix} (each member gets those it did not send). */
+    public List<Path> advertised(AddressFamily family, IpPrefix prefix) {
+        return List.of(advertised(family).getOrDefault(prefix, NONE));
+    }
+
+    /** Paths this group advertises to {@code m}: everything but the paths {@code m} itself sent. */
+    public long exportedTo(Member m) {
+        return advertisedPaths - advertisedFrom.getOrDefault(m.peer().id(), 0L);
     }
 
     private static boolean sameAdvertisement(Path[] a, Path[] b) {
@@ -213,6 +235,7 @@ public final class UpdateGroup {
                 for (Member m : live) {
                     int id = m.peer().id();
                     if (only >= 0 ? id == only : id != exclude) {
+                        m.exported(e.getValue().announced, e.getValue().withdrawn);
                         for (ByteBuf buf : encoded) {
                             m.sink().write(buf.retainedDuplicate());
                         }
@@ -332,6 +355,7 @@ public final class UpdateGroup {
                     Path[] now = view(table.getOrDefault(e.getKey(), NONE), m);
                     diff(family, e.getKey(), known, now, addPath, part);
                 }
+                m.exported(part.announced, part.withdrawn);
                 for (ByteBuf buf : part.encode(settings, allocator)) {
                     encodedMessages++;
                     m.sink().write(buf);
@@ -395,12 +419,16 @@ public final class UpdateGroup {
     static final class Partition {
         private final Map<AddressFamily, LinkedHashMap<PathAttributes, List<Nlri>>> announce = new LinkedHashMap<>();
         private final Map<AddressFamily, List<Nlri>> withdraw = new LinkedHashMap<>();
+        int announced;
+        int withdrawn;
 
         void announce(AddressFamily f, PathAttributes attributes, Nlri nlri) {
+            announced++;
             announce.computeIfAbsent(f, k -> new LinkedHashMap<>()).computeIfAbsent(attributes, k -> new ArrayList<>()).add(nlri);
         }
 
         void withdraw(AddressFamily f, Nlri nlri) {
+            withdrawn++;
             withdraw.computeIfAbsent(f, k -> new ArrayList<>()).add(nlri);
         }
 

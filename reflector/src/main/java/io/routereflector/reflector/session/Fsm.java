@@ -120,17 +120,11 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
     }
 
     private Transition openSent(FsmEvent event) {
+        Transition common = connectedCommon(event);
+        if (common != null) {
+            return common;
+        }
         switch (event.type()) {
-            case MANUAL_START, AUTOMATIC_START, MANUAL_START_PASSIVE, AUTOMATIC_START_PASSIVE, TCP_CONNECTION_VALID, TCP_CR_INVALID,
-                    TCP_CR_ACKED, TCP_CONNECTION_CONFIRMED:
-                // A second connection is tracked by the collision logic, not by this FSM.
-                return stay();
-            case MANUAL_STOP:
-                return toIdle(0, true, cease(event, NotificationCode.CEASE_ADMINISTRATIVE_SHUTDOWN), true);
-            case AUTOMATIC_STOP:
-                return toIdle(connectRetryCounter + 1, true, cease(event, NotificationCode.CEASE), true);
-            case HOLD_TIMER_EXPIRES:
-                return toIdle(connectRetryCounter + 1, true, new Notification(NotificationCode.HOLD_TIMER_EXPIRED), true);
             case TCP_CONNECTION_FAILS:
                 // §8.2.2: close, restart ConnectRetry, continue listening in Active.
                 return new Transition(with(SessionState.ACTIVE, connectRetryCounter, false),
@@ -141,8 +135,6 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
                                 new StartTimer(Timer.KEEPALIVE), new StartTimer(Timer.HOLD)));
             case BGP_HEADER_ERR, BGP_OPEN_MSG_ERR:
                 return toIdle(connectRetryCounter + 1, true, event.notification(), true);
-            case OPEN_COLLISION_DUMP:
-                return toIdle(connectRetryCounter + 1, true, cease(event, NotificationCode.CEASE_CONNECTION_COLLISION), true);
             case NOTIF_MSG_VER_ERR:
                 return toIdle(connectRetryCounter, true, null, true);
             default:
@@ -152,16 +144,11 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
     }
 
     private Transition openConfirm(FsmEvent event) {
+        Transition common = connectedCommon(event);
+        if (common != null) {
+            return common;
+        }
         switch (event.type()) {
-            case MANUAL_START, AUTOMATIC_START, MANUAL_START_PASSIVE, AUTOMATIC_START_PASSIVE, TCP_CONNECTION_VALID, TCP_CR_INVALID,
-                    TCP_CR_ACKED, TCP_CONNECTION_CONFIRMED:
-                return stay();
-            case MANUAL_STOP:
-                return toIdle(0, true, cease(event, NotificationCode.CEASE_ADMINISTRATIVE_SHUTDOWN), true);
-            case AUTOMATIC_STOP:
-                return toIdle(connectRetryCounter + 1, true, cease(event, NotificationCode.CEASE), true);
-            case HOLD_TIMER_EXPIRES:
-                return toIdle(connectRetryCounter + 1, true, new Notification(NotificationCode.HOLD_TIMER_EXPIRED), true);
             case KEEPALIVE_TIMER_EXPIRES:
                 return stay(FsmAction.SEND_KEEPALIVE, new StartTimer(Timer.KEEPALIVE));
             case TCP_CONNECTION_FAILS, NOTIF_MSG:
@@ -170,8 +157,6 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
                 return toIdle(connectRetryCounter, true, null, true);
             case BGP_HEADER_ERR, BGP_OPEN_MSG_ERR:
                 return toIdle(connectRetryCounter + 1, true, event.notification(), true);
-            case OPEN_COLLISION_DUMP:
-                return toIdle(connectRetryCounter + 1, true, cease(event, NotificationCode.CEASE_CONNECTION_COLLISION), true);
             case KEEPALIVE_MSG:
                 return new Transition(with(SessionState.ESTABLISHED, connectRetryCounter, false),
                         List.of(new StartTimer(Timer.HOLD), FsmAction.SESSION_ESTABLISHED));
@@ -181,20 +166,13 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
     }
 
     private Transition established(FsmEvent event) {
+        Transition common = connectedCommon(event);
+        if (common != null) {
+            return common;
+        }
         switch (event.type()) {
-            case MANUAL_START, AUTOMATIC_START, MANUAL_START_PASSIVE, AUTOMATIC_START_PASSIVE, TCP_CONNECTION_VALID, TCP_CR_INVALID,
-                    TCP_CR_ACKED, TCP_CONNECTION_CONFIRMED:
-                return stay();
-            case MANUAL_STOP:
-                return toIdle(0, true, cease(event, NotificationCode.CEASE_ADMINISTRATIVE_SHUTDOWN), true);
-            case AUTOMATIC_STOP:
-                return toIdle(connectRetryCounter + 1, true, cease(event, NotificationCode.CEASE), true);
-            case HOLD_TIMER_EXPIRES:
-                return toIdle(connectRetryCounter + 1, true, new Notification(NotificationCode.HOLD_TIMER_EXPIRED), true);
             case KEEPALIVE_TIMER_EXPIRES:
                 return stay(FsmAction.SEND_KEEPALIVE, new StartTimer(Timer.KEEPALIVE));
-            case OPEN_COLLISION_DUMP:
-                return toIdle(connectRetryCounter + 1, true, cease(event, NotificationCode.CEASE_CONNECTION_COLLISION), true);
             case NOTIF_MSG_VER_ERR, NOTIF_MSG, TCP_CONNECTION_FAILS:
                 return toIdle(connectRetryCounter + 1, true, null, true);
             case KEEPALIVE_MSG:
@@ -205,6 +183,29 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
                 return toIdle(connectRetryCounter + 1, true, event.notification(), true);
             default:
                 return toIdle(connectRetryCounter + 1, true, new Notification(NotificationCode.FSM_UNEXPECTED_IN_ESTABLISHED), true);
+        }
+    }
+
+    /**
+     * The rows OpenSent, OpenConfirm and Established share (§8.2.2): start and TCP events for a second
+     * connection are the collision logic's business; stops, hold-timer expiry and a lost collision end
+     * the session with their NOTIFICATION. Null for every other event.
+     */
+    private Transition connectedCommon(FsmEvent event) {
+        switch (event.type()) {
+            case MANUAL_START, AUTOMATIC_START, MANUAL_START_PASSIVE, AUTOMATIC_START_PASSIVE, TCP_CONNECTION_VALID, TCP_CR_INVALID,
+                    TCP_CR_ACKED, TCP_CONNECTION_CONFIRMED:
+                return stay();
+            case MANUAL_STOP:
+                return toIdle(0, true, cease(event, NotificationCode.CEASE_ADMINISTRATIVE_SHUTDOWN), true);
+            case AUTOMATIC_STOP:
+                return toIdle(connectRetryCounter + 1, true, cease(event, NotificationCode.CEASE), true);
+            case HOLD_TIMER_EXPIRES:
+                return toIdle(connectRetryCounter + 1, true, new Notification(NotificationCode.HOLD_TIMER_EXPIRED), true);
+            case OPEN_COLLISION_DUMP:
+                return toIdle(connectRetryCounter + 1, true, cease(event, NotificationCode.CEASE_CONNECTION_COLLISION), true);
+            default:
+                return null;
         }
     }
 

@@ -4,7 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code routereflector} command: {@code run} (the default), {@code check-config}, {@code shutdown}, {@code decode},
+ * The {@code routereflector} command: {@code run} (the default), {@code check-config}, {@code status},
+ * {@code routes}, {@code health}, {@code shutdown}, {@code bench}, {@code decode},
  * {@code version}. Without a subcommand it runs the daemon, as the old image's entrypoint did.
  */
 @Command(name = "routereflector",
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "A BGP-4 route reflector for Calico clusters.",
         subcommands = {RunCommand.class, CheckConfigCommand.class, StatusCommand.class, RoutesCommand.class, HealthCommand.class,
-                ShutdownCommand.class, VersionCommand.class, DecodeCommand.class,
+                ShutdownCommand.class, io.routereflector.daemon.bench.BenchCommand.class, VersionCommand.class, DecodeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 

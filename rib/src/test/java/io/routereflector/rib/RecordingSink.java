@@ -32,6 +32,8 @@ final class RecordingSink implements UpdateSink {
     final List<Integer> refreshMarkerPositions = new ArrayList<>();
     private int position;
     boolean writable = true;
+    /** Writes after which the sink reports itself full (a socket buffer filling up mid-transfer). */
+    int writesBeforeFull = Integer.MAX_VALUE;
     int flushes;
     long bytes;
 
@@ -46,6 +48,9 @@ final class RecordingSink implements UpdateSink {
 
     @Override
     public void write(ByteBuf message) {
+        if (--writesBeforeFull <= 0) {
+            writable = false;
+        }
         try {
             bytes += message.readableBytes();
             BgpMessage decoded = MessageCodec.decode(message, settings);

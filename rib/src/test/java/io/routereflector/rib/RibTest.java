@@ -13,6 +13,7 @@ import io.routereflector.wire.attribute.UnknownAttribute;
 import io.routereflector.wire.message.Update;
 import io.routereflector.wire.nlri.AddressFamily;
 import io.routereflector.wire.nlri.IpPrefix;
+import io.routereflector.wire.nlri.Ipv4Prefix;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -193,6 +194,45 @@ class RibTest {
         assertEquals(new Communities(49), s.route("10.1.0.0/26").attributes().communities());
         assertNull(s.route("10.1.0.64/26"));
         assertFalse(rib.member(slow).isBehind());
+    }
+
+    @Test
+    void aJoinerInterruptedMidTransferEndsWithTheCurrentTable() {
+        RibPeer c1 = peer(11, PeerRole.CLIENT);
+        RibPeer joiner = peer(13, PeerRole.CLIENT);
+        up(c1, key(PeerRole.CLIENT, false));
+        String[] blocks = new String[5000];
+        for (int i = 0; i < blocks.length; i++) {
+            int a = Ipv4Prefix.parseAddress("10.0.0.0") + i * 64;
+            blocks[i] = (a >>> 24) + "." + (a >>> 16 & 0xFF) + "." + (a >>> 8 & 0xFF) + "." + (a & 0xFF) + "/26";
+        }
+        rib.update(c1, announce(calico(c1), blocks));
+        rib.flush();
+
+        RecordingSink s = new RecordingSink(key(PeerRole.CLIENT, false).sendSettings());
+        s.writesBeforeFull = 1; // full after the first slice of the initial transfer
+        rib.peerUp(joiner, key(PeerRole.CLIENT, false), s);
+        rib.flush();
+        int sent = s.table.size();
+        assertTrue(sent > 0 && sent < blocks.length, "transfer interrupted after one slice: " + sent);
+        assertEquals(blocks.length - sent, rib.member(joiner).backlog());
+        // Changes while it is behind: one prefix it has (the first, in sorted order), one it has not
+        // reached (the last), and a new one.
+        rib.update(c1, withdraw(blocks[0]));
+        rib.update(c1, announce(calico(c1, new Communities(7)), blocks[blocks.length - 1]));
+        rib.update(c1, announce(calico(c1), "10.200.0.0/26"));
+        rib.flush();
+        assertEquals(sent, s.table.size(), "nothing written while full");
+
+        s.writesBeforeFull = Integer.MAX_VALUE;
+        s.writable = true;
+        rib.writable(joiner);
+        assertFalse(rib.member(joiner).isBehind());
+        assertEquals(blocks.length, s.table.size(), "4999 of the first announcement and the new one");
+        assertNull(s.route(blocks[0]), "the withdrawal of a prefix it had reached");
+        assertEquals(new Communities(7), s.route(blocks[blocks.length - 1]).attributes().communities());
+        assertNotNull(s.route("10.200.0.0/26"));
+        assertEquals(List.of(AddressFamily.IPV4_UNICAST), s.endOfRib, "one End-of-RIB, after the transfer");
     }
 
     @Test

@@ -61,7 +61,7 @@ public final class SpeakerFleet implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + ": "
+                throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what + ": "
                         + lagging.size() + " of " + speakers.size() + " speakers lag, e.g. " + lagging.get(0));
             }
             Thread.sleep(100);

@@ -54,6 +54,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * bytes too ({@link #sendRaw}), for malformed-message tests.
  *
  * <p>Not an FSM: no collision handling, no re-dial. A NOTIFICATION or a broken connection ends it.
+ * With a {@link Listener} (the bench) the speaker keeps no table: every decoded UPDATE goes to the
+ * listener on the speaker's event loop, so a load generator holds only what it needs.
  */
 public final class SimSpeaker implements AutoCloseable {
 
@@ -78,6 +80,19 @@ public final class SimSpeaker implements AutoCloseable {
         }
     }
 
+    /**
+     * Observes a speaker on its event-loop thread; calls for one speaker never overlap.
+     */
+    public interface Listener {
+        void established(SimSpeaker speaker);
+
+        /** A decoded UPDATE (End-of-RIB included), {@code nanos} = {@link System#nanoTime()} when it was read. */
+        void update(SimSpeaker speaker, Update update, long nanos);
+
+        /** The session ended; {@code byUs} when {@link #close()} or {@link #stop} ended it. */
+        void closed(SimSpeaker speaker, String why, boolean byUs);
+    }
+
     /** Received prefixes per family: (prefix, path id) → attributes as decoded. */
     private final Map<Nlri, PathAttributes> table = new ConcurrentHashMap<>();
     private final AtomicLong updatesReceived = new AtomicLong();
@@ -91,17 +106,29 @@ public final class SimSpeaker implements AutoCloseable {
     private volatile Notification notificationReceived;
     private volatile Open peerOpen;
     private volatile String error;
+    private volatile boolean closedByUs;
+    private final Listener listener;
     private ScheduledFuture<?> keepalives;
 
-    private SimSpeaker(Settings settings, InetAddress local) {
+    private SimSpeaker(Settings settings, InetAddress local, Listener listener) {
         this.settings = settings;
         this.local = local;
+        this.listener = listener;
     }
 
     /** Dials {@code remote} from {@code local} (port chosen by the kernel) and sends its OPEN once connected. */
     public static SimSpeaker connect(Transport transport, EventLoopGroup group, InetAddress local,
                                      InetSocketAddress remote, Settings settings) {
-        SimSpeaker speaker = new SimSpeaker(settings, local);
+        return connect(transport, group, local, remote, settings, null);
+    }
+
+    /**
+     * As {@link #connect(Transport, EventLoopGroup, InetAddress, InetSocketAddress, Settings)}, but received
+     * UPDATEs go to {@code listener} (when not null) instead of the table.
+     */
+    public static SimSpeaker connect(Transport transport, EventLoopGroup group, InetAddress local,
+                                     InetSocketAddress remote, Settings settings, Listener listener) {
+        SimSpeaker speaker = new SimSpeaker(settings, local, listener);
         Bootstrap bootstrap = new Bootstrap().group(group).channelFactory(transport.socket(remote.getAddress()))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -268,10 +295,14 @@ public final class SimSpeaker implements AutoCloseable {
     }
 
     private void fail(String why) {
+        boolean first = state != State.CLOSED;
         if (error == null) {
             error = why;
         }
         state = State.CLOSED;
+        if (first && listener != null) {
+            listener.closed(this, why, closedByUs);
+        }
         Channel ch = channel;
         if (ch != null) {
             ch.close();
@@ -281,11 +312,13 @@ public final class SimSpeaker implements AutoCloseable {
     /** Closes the connection without a NOTIFICATION (as a crash would). */
     @Override
     public void close() {
+        closedByUs = true;
         fail("closed by the test");
     }
 
     /** Sends {@code notification} and closes. */
     public void stop(Notification notification) {
+        closedByUs = true;
         Channel ch = channel;
         if (ch != null && ch.isActive()) {
             ch.writeAndFlush(MessageCodec.encode(notification, WireSettings.INITIAL, ch.alloc()))
@@ -317,6 +350,9 @@ public final class SimSpeaker implements AutoCloseable {
             } else if (message instanceof Keepalive) {
                 if (state == State.OPEN_CONFIRM) {
                     state = State.ESTABLISHED;
+                    if (listener != null) {
+                        listener.established(SimSpeaker.this);
+                    }
                 }
             } else if (message instanceof Update update) {
                 received(update);
@@ -348,6 +384,10 @@ public final class SimSpeaker implements AutoCloseable {
 
         private void received(Update update) {
             updatesReceived.incrementAndGet();
+            if (listener != null) {
+                listener.update(SimSpeaker.this, update, System.nanoTime());
+                return;
+            }
             AddressFamily family = settings.family();
             if (family.equals(update.endOfRibFamily())) {
                 endOfRib = true;

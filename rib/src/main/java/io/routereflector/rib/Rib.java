@@ -390,6 +390,7 @@ public final class Rib {
             return;
         }
         for (UpdateGroup group : groups.values()) {
+            group.dump();
             for (Member m : group.members()) {
                 if (m.isBehind()) {
                     group.catchUp(m);

@@ -196,8 +196,13 @@ class RibTest {
         assertFalse(rib.member(slow).isBehind());
     }
 
+    /**
+     * The initial transfer is the group's shared dump: written whole (its bytes are shared with every
+     * other joiner, so a full channel costs no copy), then End-of-RIB. Changes that come while the
+     * joiner's channel is full make it fall behind alone, and it catches up with the latest state.
+     */
     @Test
-    void aJoinerInterruptedMidTransferEndsWithTheCurrentTable() {
+    void aSlowJoinerGetsTheWholeDumpThenCatchesUpOnLaterChanges() {
         RibPeer c1 = peer(11, PeerRole.CLIENT);
         RibPeer joiner = peer(13, PeerRole.CLIENT);
         up(c1, key(PeerRole.CLIENT, false));
@@ -210,29 +215,51 @@ class RibTest {
         rib.flush();
 
         RecordingSink s = new RecordingSink(key(PeerRole.CLIENT, false).sendSettings());
-        s.writesBeforeFull = 1; // full after the first slice of the initial transfer
+        s.writesBeforeFull = 1; // full after the first message
         rib.peerUp(joiner, key(PeerRole.CLIENT, false), s);
         rib.flush();
-        int sent = s.table.size();
-        assertTrue(sent > 0 && sent < blocks.length, "transfer interrupted after one slice: " + sent);
-        assertEquals(blocks.length - sent, rib.member(joiner).backlog());
-        // Changes while it is behind: one prefix it has (the first, in sorted order), one it has not
-        // reached (the last), and a new one.
+        assertEquals(blocks.length, s.table.size(), "the dump is written whole");
+        assertEquals(List.of(AddressFamily.IPV4_UNICAST), s.endOfRib, "End-of-RIB right after the dump");
+        assertFalse(s.isWritable(), "the channel is full now");
+        // Changes while it is full: a withdrawal, an attribute change, a new prefix.
         rib.update(c1, withdraw(blocks[0]));
         rib.update(c1, announce(calico(c1, new Communities(7)), blocks[blocks.length - 1]));
         rib.update(c1, announce(calico(c1), "10.200.0.0/26"));
         rib.flush();
-        assertEquals(sent, s.table.size(), "nothing written while full");
+        assertTrue(rib.member(joiner).isBehind());
+        assertEquals(3, rib.member(joiner).backlog(), "one entry per changed prefix");
+        assertEquals(blocks.length, s.table.size(), "nothing written while full");
 
         s.writesBeforeFull = Integer.MAX_VALUE;
         s.writable = true;
         rib.writable(joiner);
         assertFalse(rib.member(joiner).isBehind());
         assertEquals(blocks.length, s.table.size(), "4999 of the first announcement and the new one");
-        assertNull(s.route(blocks[0]), "the withdrawal of a prefix it had reached");
+        assertNull(s.route(blocks[0]), "the withdrawal");
         assertEquals(new Communities(7), s.route(blocks[blocks.length - 1]).attributes().communities());
         assertNotNull(s.route("10.200.0.0/26"));
-        assertEquals(List.of(AddressFamily.IPV4_UNICAST), s.endOfRib, "one End-of-RIB, after the transfer");
+        assertEquals(List.of(AddressFamily.IPV4_UNICAST), s.endOfRib, "still one End-of-RIB");
+    }
+
+    /** Many peers joining in one flush share one encoding of the table. */
+    @Test
+    void joinersOfOneFlushShareOneEncodingOfTheTable() {
+        RibPeer c1 = peer(11, PeerRole.CLIENT);
+        up(c1, key(PeerRole.CLIENT, true));
+        rib.update(c1, announce(calico(c1), "10.1.0.0/26", "10.1.0.64/26"));
+        rib.flush();
+        UpdateGroup group = rib.groups().iterator().next();
+        long before = group.encodedMessages();
+        List<RecordingSink> sinks = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            sinks.add(up(peer(20 + i, PeerRole.CLIENT), key(PeerRole.CLIENT, true)));
+        }
+        rib.flush();
+        assertEquals(1, group.encodedMessages() - before, "one UPDATE for the table, shared by all 50");
+        for (RecordingSink s : sinks) {
+            assertEquals(2, s.table.size());
+            assertEquals(List.of(AddressFamily.IPV4_UNICAST), s.endOfRib);
+        }
     }
 
     @Test

@@ -27,6 +27,8 @@ public final class Member {
     /** Families whose enhanced route refresh (RFC 7313) awaits its End-of-RIB-Refresh marker. */
     private final Set<AddressFamily> refreshing = new HashSet<>();
     private boolean behind;
+    /** Joined and not yet sent its table: the next flush sends it the shared dump, then End-of-RIB. */
+    private boolean needsDump;
     private UpdateGroup group;
     private long exportedUpdates;
     private long exportedWithdraws;
@@ -54,6 +56,14 @@ public final class Member {
 
     public boolean isBehind() {
         return behind;
+    }
+
+    boolean needsDump() {
+        return needsDump;
+    }
+
+    void needsDump(boolean needsDump) {
+        this.needsDump = needsDump;
     }
 
     void behind(boolean behind) {

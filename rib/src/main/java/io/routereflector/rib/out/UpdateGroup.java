@@ -89,12 +89,9 @@ public final class UpdateGroup {
         Member member = new Member(peer, sink);
         member.group(this);
         members.add(member);
-        // The initial table transfer is a catch-up from an empty view.
-        for (AddressFamily family : key.families()) {
-            for (IpPrefix prefix : advertised(family).keySet()) {
-                member.missed(family, prefix, NONE);
-            }
-        }
+        // The initial table transfer is the shared dump of the next flush (see dump()): no per-member
+        // copy of the table, whatever the number of peers joining at once.
+        member.needsDump(true);
         member.behind(true);
         return member;
     }
@@ -209,6 +206,9 @@ public final class UpdateGroup {
         for (Member m : members) {
             if (!m.isBehind() && !m.sink().isWritable()) {
                 m.behind(true);
+            }
+            if (m.needsDump()) {
+                continue; // its dump carries the state after this batch
             }
             if (m.isBehind()) {
                 for (Change c : changes) {
@@ -393,6 +393,66 @@ public final class UpdateGroup {
             }
         } else if (known.length > 0) {
             part.withdraw(f, Nlri.of(prefix));
+        }
+    }
+
+    /**
+     * The initial table transfer of every member that joined since the last flush, encoded once for
+     * all of them: the Adj-RIB-Out is partitioned by the source of each path (split horizon: a member
+     * never gets its own paths), each partition is encoded once and its bytes are shared by every new
+     * member but its source; then End-of-RIB per family (RFC 4724 §2). When 1000 clients connect at
+     * once after a reflector restart, the table is encoded once per flush, not once per client, and
+     * nothing per member is kept but the channel's queue of shared buffers.
+     */
+    public void dump() {
+        List<Member> fresh = new ArrayList<>();
+        for (Member m : members) {
+            if (m.needsDump()) {
+                fresh.add(m);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        for (AddressFamily family : key.families()) {
+            Map<Integer, Partition> bySource = new LinkedHashMap<>();
+            boolean addPath = settings.addPath(family);
+            for (Map.Entry<IpPrefix, Path[]> e : advertised(family).entrySet()) {
+                for (Path p : e.getValue()) {
+                    bySource.computeIfAbsent(p.source().id(), k -> new Partition())
+                            .announce(family, exported(p), addPath ? new Nlri(e.getKey(), p.localPathId()) : Nlri.of(e.getKey()));
+                }
+            }
+            for (Map.Entry<Integer, Partition> e : bySource.entrySet()) {
+                List<ByteBuf> encoded = e.getValue().encode(settings, allocator);
+                encodedMessages += encoded.size();
+                encodedPartitions++;
+                try {
+                    for (Member m : fresh) {
+                        if (m.peer().id() != e.getKey()) {
+                            for (ByteBuf buf : encoded) {
+                                m.sink().write(buf.retainedDuplicate());
+                            }
+                        }
+                    }
+                } finally {
+                    encoded.forEach(ByteBuf::release);
+                }
+            }
+            ByteBuf endOfRib = UpdatePacker.endOfRib(family, settings, allocator);
+            try {
+                for (Member m : fresh) {
+                    m.sink().write(endOfRib.retainedDuplicate());
+                    m.markEndOfRibSent(family);
+                }
+            } finally {
+                endOfRib.release();
+            }
+        }
+        for (Member m : fresh) {
+            m.needsDump(false);
+            m.behind(m.backlog() > 0);
+            m.sink().flush();
         }
     }
 

@@ -46,13 +46,25 @@ final class RecordingSink implements UpdateSink {
         return writable;
     }
 
+    /** A write may carry several whole messages laid end to end (a batch's shared slices), as TCP would. */
     @Override
-    public void write(ByteBuf message) {
+    public void write(ByteBuf bytesWritten) {
         if (--writesBeforeFull <= 0) {
             writable = false;
         }
         try {
-            bytes += message.readableBytes();
+            bytes += bytesWritten.readableBytes();
+            while (bytesWritten.isReadable()) {
+                int length = bytesWritten.getUnsignedShort(bytesWritten.readerIndex() + 16);
+                receive(bytesWritten.readSlice(length));
+            }
+        } finally {
+            bytesWritten.release();
+        }
+    }
+
+    private void receive(ByteBuf message) {
+        {
             BgpMessage decoded = MessageCodec.decode(message, settings);
             position++;
             if (decoded instanceof io.routereflector.wire.message.RouteRefresh refresh) {
@@ -79,8 +91,6 @@ final class RecordingSink implements UpdateSink {
                     table.put(reach.get(i), update);
                 }
             }
-        } finally {
-            message.release();
         }
     }
 

@@ -225,28 +225,68 @@ public final class UpdateGroup {
         for (Change c : changes) {
             partition(c, partitions);
         }
-        for (Map.Entry<Long, Partition> e : partitions.entrySet()) {
-            int exclude = (int) (e.getKey() >> 32);
-            int only = (int) (long) e.getKey();
-            List<ByteBuf> encoded = e.getValue().encode(settings, allocator);
-            encodedMessages += encoded.size();
-            encodedPartitions++;
-            try {
-                for (Member m : live) {
-                    int id = m.peer().id();
-                    if (only >= 0 ? id == only : id != exclude) {
-                        m.exported(e.getValue().announced, e.getValue().withdrawn);
-                        for (ByteBuf buf : encoded) {
-                            m.sink().write(buf.retainedDuplicate());
+        // Partitions that skip one member (their source) are laid end to end in one buffer, so a member
+        // takes the whole batch in at most two slices: per member and batch, two queued writes, whatever
+        // the number of sources. Partitions for one member only (a withdrawal the source needs) go apart.
+        ByteBuf all = allocator.buffer();
+        Map<Integer, int[]> skip = new HashMap<>();
+        try {
+            for (Map.Entry<Long, Partition> e : partitions.entrySet()) {
+                int exclude = (int) (e.getKey() >> 32);
+                int only = (int) (long) e.getKey();
+                Partition part = e.getValue();
+                List<ByteBuf> encoded = part.encode(settings, allocator);
+                encodedMessages += encoded.size();
+                encodedPartitions++;
+                try {
+                    if (only >= 0) {
+                        for (Member m : live) {
+                            if (m.peer().id() == only) {
+                                m.exported(part.announced, part.withdrawn);
+                                for (ByteBuf buf : encoded) {
+                                    m.sink().write(buf.retainedDuplicate());
+                                }
+                            }
+                        }
+                        continue;
+                    }
+                    int start = all.writerIndex();
+                    for (ByteBuf buf : encoded) {
+                        all.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
+                    }
+                    skip.put(exclude, new int[] {start, all.writerIndex()});
+                    for (Member m : live) {
+                        if (m.peer().id() != exclude) {
+                            m.exported(part.announced, part.withdrawn);
                         }
                     }
+                } finally {
+                    encoded.forEach(ByteBuf::release);
                 }
-            } finally {
-                encoded.forEach(ByteBuf::release);
             }
+            for (Member m : live) {
+                writeSkipping(m, all, skip.get(m.peer().id()));
+                m.sink().flush();
+            }
+        } finally {
+            all.release();
         }
-        for (Member m : live) {
-            m.sink().flush();
+    }
+
+    /** Writes {@code all} to the member except the range {@code [skip[0], skip[1])}, as shared slices. */
+    private static void writeSkipping(Member m, ByteBuf all, int[] skip) {
+        int end = all.writerIndex();
+        if (skip == null) {
+            if (end > 0) {
+                m.sink().write(all.retainedSlice(0, end));
+            }
+            return;
+        }
+        if (skip[0] > 0) {
+            m.sink().write(all.retainedSlice(0, skip[0]));
+        }
+        if (end > skip[1]) {
+            m.sink().write(all.retainedSlice(skip[1], end - skip[1]));
         }
     }
 
@@ -423,21 +463,28 @@ public final class UpdateGroup {
                             .announce(family, exported(p), addPath ? new Nlri(e.getKey(), p.localPathId()) : Nlri.of(e.getKey()));
                 }
             }
-            for (Map.Entry<Integer, Partition> e : bySource.entrySet()) {
-                List<ByteBuf> encoded = e.getValue().encode(settings, allocator);
-                encodedMessages += encoded.size();
-                encodedPartitions++;
-                try {
-                    for (Member m : fresh) {
-                        if (m.peer().id() != e.getKey()) {
-                            for (ByteBuf buf : encoded) {
-                                m.sink().write(buf.retainedDuplicate());
-                            }
+            ByteBuf all = allocator.buffer();
+            Map<Integer, int[]> skip = new HashMap<>();
+            try {
+                for (Map.Entry<Integer, Partition> e : bySource.entrySet()) {
+                    List<ByteBuf> encoded = e.getValue().encode(settings, allocator);
+                    encodedMessages += encoded.size();
+                    encodedPartitions++;
+                    int start = all.writerIndex();
+                    try {
+                        for (ByteBuf buf : encoded) {
+                            all.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
                         }
+                    } finally {
+                        encoded.forEach(ByteBuf::release);
                     }
-                } finally {
-                    encoded.forEach(ByteBuf::release);
+                    skip.put(e.getKey(), new int[] {start, all.writerIndex()});
                 }
+                for (Member m : fresh) {
+                    writeSkipping(m, all, skip.get(m.peer().id()));
+                }
+            } finally {
+                all.release();
             }
             ByteBuf endOfRib = UpdatePacker.endOfRib(family, settings, allocator);
             try {

@@ -79,7 +79,8 @@ public final class DaemonOptions {
     @Option(names = "--port", paramLabel = "PORT", description = "Override the BGP port (default: BGPConfiguration listenPort, else 179).")
     Integer port;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (default info).")
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (env LOG_LEVEL); when unset, BGPConfiguration"
+                    + " logSeverityScreen applies and is followed live, else info.")
     String logLevel;
 
     /** A start-up error: one clear line, what and where and what was expected. */
@@ -158,10 +159,11 @@ public final class DaemonOptions {
         return dir;
     }
 
+    /** The level given by {@code --log-level} or {@code LOG_LEVEL}; null when neither is (the datastore's then applies). */
     String logLevel(Environment env) throws ConfigError {
         String level = logLevel != null ? logLevel : env.get("LOG_LEVEL");
         if (level == null) {
-            return "info";
+            return null;
         }
         level = level.toLowerCase();
         if (!List.of("trace", "debug", "info", "warn", "error").contains(level)) {

@@ -1,6 +1,7 @@
 package io.routereflector.daemon;
 
 import io.routereflector.datastore.DesiredState;
+import io.routereflector.datastore.derive.DaemonSettings;
 import io.routereflector.reflector.Reflector;
 import io.routereflector.reflector.config.ReflectorConfig;
 import io.routereflector.wire.error.NotificationCode;
@@ -38,11 +39,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *       endpoint): Cease / Administrative Shutdown with the RFC 9003 message to every peer, and the
  *       marker goes, so the next start is a fresh one.</li>
  *   <li>Reload (SIGHUP): the datastore is read afresh and applied through the same reconciliation as
- *       any change ({@link Reflector#apply} touches only what differs).</li>
+ *       any change ({@link Reflector#apply} touches only what differs); its logSeverityScreen too.</li>
  * </ul>
  * Every configuration change runs on one "control" thread, as {@code PeerSet.apply} requires.
  */
-final class Lifecycle {
+final class Lifecycle implements DesiredState.Listener {
 
     static final String MARKER = "running";
     static final String SHUTDOWN_REQUEST = "shutdown-request";
@@ -56,6 +57,7 @@ final class Lifecycle {
     private final Environment env;
     private final Reflector reflector;
     private final OpsOptions ops;
+    private final LogLevelSetting levels;
     private final ExecutorService control = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "control");
         t.setDaemon(true);
@@ -66,8 +68,9 @@ final class Lifecycle {
     private boolean restarted;
     private ReflectorConfig lastDerived;
 
-    Lifecycle(Path stateDir, DaemonOptions options, Environment env, Reflector reflector, OpsOptions ops) {
+    Lifecycle(Path stateDir, DaemonOptions options, Environment env, Reflector reflector, OpsOptions ops, LogLevelSetting levels) {
         this.ops = ops;
+        this.levels = levels;
         this.stateDir = stateDir;
         this.options = options;
         this.env = env;
@@ -97,8 +100,15 @@ final class Lifecycle {
 
     private volatile Exception applyError;
 
+    /** Datastore listener: the log level follows logSeverityScreen (unless fixed by flag or environment). */
+    @Override
+    public void settingsChanged(DaemonSettings settings) {
+        levels.apply(settings);
+    }
+
     /** Datastore listener: applies on the control thread and waits, so the first config is in force when start returns. */
-    void apply(ReflectorConfig derived) {
+    @Override
+    public void changed(ReflectorConfig derived) {
         Future<?> done = control.submit(() -> applyNow(derived, "configuration applied"));
         try {
             done.get();
@@ -157,6 +167,7 @@ final class Lifecycle {
                 fresh.start(c -> { });
                 DesiredState.Snapshot snapshot = fresh.snapshot();
                 snapshot.problems().forEach(p -> LOG.warn("reload: skipped {}", p));
+                levels.apply(snapshot.settings());
                 if (snapshot.config() == null) {
                     LOG.error("reload: no configuration could be derived ({}); keeping the one in force", fresh.health().detail());
                     return;

@@ -37,7 +37,7 @@ public final class OpsOptions implements AutoCloseable {
     private BgpMetrics metrics;
     private OpsServers servers;
 
-    void configureLogging(String level, DaemonOptions options, Environment env) throws DaemonOptions.ConfigError {
+    void configureLogging(org.slf4j.event.Level level, DaemonOptions options, Environment env) throws DaemonOptions.ConfigError {
         String f = logFormat != null ? logFormat : env.get("LOG_FORMAT");
         LineLogging.Format format;
         try {
@@ -45,7 +45,7 @@ public final class OpsOptions implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new DaemonOptions.ConfigError("--log-format " + f + ": expected text or json");
         }
-        LineLogging.configure(LineLogging.parseLevel(level), format, System.out);
+        LineLogging.configure(level, format, System.out);
         List<String> secrets = new ArrayList<>();
         secrets.add(options.etcdPassword);
         secrets.add(env.get("ETCD_PASSWORD"));

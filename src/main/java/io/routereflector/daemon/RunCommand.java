@@ -1,5 +1,6 @@
 package io.routereflector.daemon;
 
+import io.routereflector.daemon.log.LineLogging;
 import io.routereflector.datastore.DesiredState;
 import io.routereflector.datastore.ResourceProblem;
 import io.routereflector.reflector.Reflector;
@@ -48,15 +49,11 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        String level;
+        LogLevelSetting levels;
         try {
-            level = options.logLevel(env);
-        } catch (DaemonOptions.ConfigError e) {
-            err.println("routereflector: " + e.getMessage());
-            return 2;
-        }
-        try {
-            ops.configureLogging(level, options, env);
+            String given = options.logLevel(env);
+            levels = new LogLevelSetting(given == null ? null : LineLogging.parseLevel(given));
+            ops.configureLogging(levels.initial(), options, env);
         } catch (DaemonOptions.ConfigError e) {
             err.println("routereflector: " + e.getMessage());
             return 2;
@@ -75,7 +72,7 @@ public final class RunCommand implements Callable<Integer> {
         Transport transport = Transport.detect();
         Reflector reflector = new Reflector(transport, Math.max(2, Runtime.getRuntime().availableProcessors()));
         // Restart marker, SIGHUP reload, and the GR-friendly stop or decommission: see Lifecycle.
-        Lifecycle lifecycle = new Lifecycle(lifecycleOptions.stateDir(env), options, env, reflector, ops);
+        Lifecycle lifecycle = new Lifecycle(lifecycleOptions.stateDir(env), options, env, reflector, ops, levels);
         lifecycle.begin(selectionDeferral);
         lifecycle.handleHangup();
         try {
@@ -92,7 +89,7 @@ public final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }, "shutdown"));
         try {
-            source.start(lifecycle::apply);
+            source.start(lifecycle);
         } catch (Exception e) {
             err.println("routereflector: cannot load the datastore: " + ConfigLoader.describe(e));
             return 2;

@@ -144,8 +144,12 @@ class OpsIT {
         EventLoopGroup group = transport.newGroup(1, "ops-it");
         List<SimSpeaker> speakers = new ArrayList<>();
         try {
-            Await.until("the admin endpoint", Duration.ofSeconds(30), () -> cli("status", "--admin", admin).exit() == 0,
-                    () -> "daemon log:\n" + read(log));
+            // The admin endpoint answers before the datastore's first configuration is applied: wait for
+            // the configured peers, else /readyz rightly says "no peers configured".
+            Await.until("the admin endpoint with the configuration applied", Duration.ofSeconds(30), () -> {
+                Cli status = cli("status", "--admin", admin);
+                return status.exit() == 0 && status.out().contains(DOWN);
+            }, () -> "daemon log:\n" + read(log));
             // Within the first 30 s, ready only once every peer is up.
             HttpResponse<String> early = get(metrics + "/readyz");
             assertEquals(503, early.statusCode(), early.body());

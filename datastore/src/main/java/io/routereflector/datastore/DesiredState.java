@@ -1,5 +1,6 @@
 package io.routereflector.datastore;
 
+import io.routereflector.datastore.derive.DaemonSettings;
 import io.routereflector.reflector.config.ReflectorConfig;
 
 import java.io.IOException;
@@ -13,19 +14,29 @@ import java.util.Objects;
  */
 public interface DesiredState extends AutoCloseable {
 
-    /** Called on the source's own thread, only when the configuration differs from the last one delivered. */
+    /** Called on the source's own thread, each only when its value differs from the last one delivered. */
     @FunctionalInterface
     interface Listener {
         void changed(ReflectorConfig config);
+
+        /** The daemon's own settings; delivered before a configuration derived from the same data. */
+        default void settingsChanged(DaemonSettings settings) {
+        }
     }
 
     /**
      * @param config   the configuration in force; null only before the first good one
      * @param problems everything skipped in the current data
+     * @param settings the daemon's settings from the current data ({@link DaemonSettings#NONE} before any)
      */
-    record Snapshot(ReflectorConfig config, List<ResourceProblem> problems) {
+    record Snapshot(ReflectorConfig config, List<ResourceProblem> problems, DaemonSettings settings) {
         public Snapshot {
             problems = List.copyOf(problems);
+            Objects.requireNonNull(settings, "settings");
+        }
+
+        public Snapshot(ReflectorConfig config, List<ResourceProblem> problems) {
+            this(config, problems, DaemonSettings.NONE);
         }
     }
 

@@ -16,8 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The daemon's log output: one line per event, plain text (the default) or JSON lines, at a level set
- * once at start-up. Every line passes through {@link #redact}: the secrets the daemon knows of (TCP
+ * The daemon's log output: one line per event, plain text (the default) or JSON lines, at a level that
+ * may change while the daemon runs ({@link #setLevel}: the datastore's logSeverityScreen). Every line passes through {@link #redact}: the secrets the daemon knows of (TCP
  * MD5 passwords, the etcd password) are replaced wherever they appear, whatever a caller formatted.
  */
 public final class LineLogging {
@@ -45,6 +45,29 @@ public final class LineLogging {
 
     public static Level parseLevel(String text) {
         return Level.valueOf(text.toUpperCase(Locale.ROOT));
+    }
+
+    /** Changes the level at run time; loggers read it on every call, so the next line already obeys it. */
+    public static void setLevel(Level level) {
+        threshold = java.util.Objects.requireNonNull(level, "level");
+    }
+
+    public static Level level() {
+        return threshold;
+    }
+
+    /**
+     * Calico's {@code logSeverityScreen} (Debug, Info, Warning, Error, Fatal) as an slf4j level. slf4j has
+     * no fatal: Fatal shows errors, the nearest that still shows what a fatal-only setting would.
+     */
+    public static Level fromCalico(String severity) {
+        return switch (severity) {
+            case "Debug" -> Level.DEBUG;
+            case "Info" -> Level.INFO;
+            case "Warning" -> Level.WARN;
+            case "Error", "Fatal" -> Level.ERROR;
+            default -> throw new IllegalArgumentException("not a Calico log severity: " + severity);
+        };
     }
 
     /** Adds secrets never to be printed (empty and null ones are ignored). */

@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LineLoggingTest {
@@ -59,5 +60,33 @@ class LineLoggingTest {
         assertTrue(out.contains("key <redacted> set"), out);
         assertTrue(out.contains("password <redacted> in an exception"), out);
         assertEquals(2, out.lines().count(), out);
+    }
+
+    @Test
+    void calicoSeveritiesMapToSlf4jLevels() {
+        assertEquals(Level.DEBUG, LineLogging.fromCalico("Debug"));
+        assertEquals(Level.INFO, LineLogging.fromCalico("Info"));
+        assertEquals(Level.WARN, LineLogging.fromCalico("Warning"));
+        assertEquals(Level.ERROR, LineLogging.fromCalico("Error"));
+        assertEquals(Level.ERROR, LineLogging.fromCalico("Fatal"));
+        assertThrows(IllegalArgumentException.class, () -> LineLogging.fromCalico("debug"));
+    }
+
+    @Test
+    void theLevelChangesWhileLoggersAreInUse() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LineLogging.configure(Level.INFO, LineLogging.Format.TEXT, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        Logger log = LoggerFactory.getLogger("test.Live");
+        log.debug("first debug");
+        assertFalse(log.isDebugEnabled());
+        LineLogging.setLevel(Level.DEBUG);
+        assertTrue(log.isDebugEnabled());
+        log.debug("second debug");
+        LineLogging.setLevel(Level.WARN);
+        log.info("an info");
+        log.warn("a warning");
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(List.of("DEBUG [main] Live - second debug", "WARN [main] Live - a warning"),
+                out.lines().map(l -> l.substring(l.indexOf(' ') + 1).replaceFirst("\\[[^]]*]", "[main]")).toList(), out);
     }
 }

@@ -15,6 +15,8 @@ public record BgpConfiguration(String name, Boolean nodeToNodeMeshEnabled, Long 
 
     public static final String DEFAULT = "default";
     public static final String NODE_PREFIX = "node.";
+    /** The values Calico's validator accepts for {@code logSeverityScreen} (libcalico-go's logLevel rule; case matters). */
+    public static final List<String> LOG_SEVERITIES = List.of("Debug", "Info", "Warning", "Error", "Fatal");
 
     public BgpConfiguration {
         Objects.requireNonNull(name, "name");

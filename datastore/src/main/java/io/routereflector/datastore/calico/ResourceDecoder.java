@@ -219,6 +219,9 @@ public final class ResourceDecoder {
             }
             return (int) secs;
         });
+        if (!blank(s.logSeverityScreen()) && !BgpConfiguration.LOG_SEVERITIES.contains(s.logSeverityScreen())) {
+            c.add("spec.logSeverityScreen", "logSeverityScreen '" + s.logSeverityScreen() + "' is not one of " + BgpConfiguration.LOG_SEVERITIES);
+        }
         if (!blank(s.bindMode()) && !s.bindMode().equals("None") && !s.bindMode().equals("NodeIP")) {
             c.add("spec.bindMode", "bindMode '" + s.bindMode() + "' is not None or NodeIP");
         }
@@ -236,7 +239,7 @@ public final class ResourceDecoder {
         if (!c.problems.isEmpty()) {
             return null;
         }
-        return new BgpConfiguration(name, s.nodeToNodeMeshEnabled(), as, s.logSeverityScreen(), s.listenPort(), meshPassword, meshRestart,
+        return new BgpConfiguration(name, s.nodeToNodeMeshEnabled(), as, blank(s.logSeverityScreen()) ? null : s.logSeverityScreen(), s.listenPort(), meshPassword, meshRestart,
                 blank(s.bindMode()) ? null : s.bindMode(), communities, c.source());
     }
 

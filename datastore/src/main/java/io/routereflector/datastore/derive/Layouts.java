@@ -26,7 +26,7 @@ public final class Layouts {
         List<ResourceProblem> problems = new ArrayList<>(v3.problems());
         problems.addAll(legacy.problems());
         if (v3.config() == null || legacy.config() == null) {
-            return new Derivation(v3.config() != null ? v3.config() : legacy.config(), problems);
+            return new Derivation(v3.config() != null ? v3.config() : legacy.config(), problems, v3.settings());
         }
         ReflectorConfig base = v3.config();
         ReflectorConfig old = legacy.config();
@@ -49,6 +49,6 @@ public final class Layouts {
                 peers.add(p.withRole(role));
             }
         }
-        return new Derivation(base.withPeers(peers), problems);
+        return new Derivation(base.withPeers(peers), problems, v3.settings());
     }
 }

@@ -84,12 +84,13 @@ public final class PeerDerivation {
                 }
             }
         }
+        DaemonSettings settings = DaemonSettings.from(self != null ? configs.get(BgpConfiguration.NODE_PREFIX + self.name()) : null, global);
         Inet4Address v4 = id.ipv4() != null ? id.ipv4() : self != null ? self.ipv4() : null;
         Inet6Address v6 = id.ipv6() != null ? id.ipv6() : self != null ? self.ipv6() : null;
         if (v4 == null) {
             problems.add(new ResourceProblem(self != null ? self.source() : "IP", self != null ? "spec.bgp.ipv4Address" : "",
                     "no IPv4 address for " + id + ": it is the router id and is required"));
-            return new Derivation(null, problems);
+            return new Derivation(null, problems, settings);
         }
         long defaultAs = global != null && global.asNumber() != null ? global.asNumber() : DEFAULT_AS;
         long localAs = self != null && self.asNumber() != null ? self.asNumber() : defaultAs;
@@ -181,10 +182,10 @@ public final class PeerDerivation {
         // We listen on our own addresses: that is where every peer dials us (Calico's bindMode NodeIP).
         List<InetAddress> listen = v6 != null ? List.of(v4, v6) : List.of(v4);
         try {
-            return new Derivation(new ReflectorConfig(v4, clusterId, localAs, listen, port, out, false), problems);
+            return new Derivation(new ReflectorConfig(v4, clusterId, localAs, listen, port, out, false), problems, settings);
         } catch (IllegalArgumentException e) {
             problems.add(new ResourceProblem(id.toString(), "", "no configuration: " + e.getMessage()));
-            return new Derivation(null, problems);
+            return new Derivation(null, problems, settings);
         }
     }
 

@@ -15,6 +15,7 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.routereflector.datastore.DesiredState;
 import io.routereflector.datastore.ResourceProblem;
+import io.routereflector.datastore.derive.DaemonSettings;
 import io.routereflector.datastore.derive.Derivation;
 import io.routereflector.datastore.derive.Identity;
 import io.routereflector.reflector.config.ReflectorConfig;
@@ -95,6 +96,7 @@ public final class EtcdDatastore implements DesiredState {
     private long burstStart;
     private boolean v2Probed;
     private ReflectorConfig delivered;
+    private DaemonSettings deliveredSettings = DaemonSettings.NONE;
     private List<ResourceProblem> problems = List.of();
     private String outage;
     private Instant outageSince;
@@ -340,7 +342,7 @@ public final class EtcdDatastore implements DesiredState {
         }
         problems = d.problems();
         ReflectorConfig config = d.config() != null ? d.config() : delivered;
-        snapshot = new Snapshot(config, problems);
+        snapshot = new Snapshot(config, problems, d.settings());
         if (config == null) {
             health = new Health(Status.FAILED, "no configuration can be derived: "
                     + (problems.isEmpty() ? "no data" : problems.get(problems.size() - 1).toString()));
@@ -350,6 +352,10 @@ public final class EtcdDatastore implements DesiredState {
             health = new Health(Status.DEGRADED, problems.size() + " problem(s), first: " + problems.get(0));
         } else {
             health = new Health(Status.HEALTHY, config.peers().size() + " peers from " + view.size() + " etcd keys at revision " + revision);
+        }
+        if (!d.settings().equals(deliveredSettings)) {
+            deliveredSettings = d.settings();
+            listener.settingsChanged(d.settings());
         }
         if (config != null && !config.equals(delivered)) {
             delivered = config;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.routereflector.datastore.ResourceProblem;
 import io.routereflector.datastore.calico.CalicoResource;
 import io.routereflector.datastore.calico.ResourceDecoder;
+import io.routereflector.datastore.derive.DaemonSettings;
 import io.routereflector.datastore.derive.Derivation;
 import io.routereflector.datastore.derive.Identity;
 import io.routereflector.datastore.derive.Layouts;
@@ -137,14 +138,14 @@ final class EtcdView {
             if (ip == null) {
                 List<ResourceProblem> p = new ArrayList<>(v3 == null ? List.of() : v3.problems());
                 p.add(new ResourceProblem(LEGACY, "", "the legacy keys are keyed by our IPv4 address: give IP (--ip) to read them"));
-                result = new Derivation(base, p);
+                result = new Derivation(base, p, v3 == null ? DaemonSettings.NONE : v3.settings());
             } else {
                 Derivation old = LegacyDerivation.derive(ip, ip6, legacy);
                 result = v3 == null ? old : Layouts.combine(v3, old);
             }
         }
         problems.addAll(result.problems());
-        return new Derivation(result.config(), problems);
+        return new Derivation(result.config(), problems, result.settings());
     }
 
     private static String plural(String key) {

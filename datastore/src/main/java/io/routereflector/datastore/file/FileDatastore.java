@@ -4,6 +4,7 @@ import io.routereflector.datastore.DesiredState;
 import io.routereflector.datastore.ResourceProblem;
 import io.routereflector.datastore.calico.CalicoResource;
 import io.routereflector.datastore.calico.ResourceReader;
+import io.routereflector.datastore.derive.DaemonSettings;
 import io.routereflector.datastore.derive.Derivation;
 import io.routereflector.datastore.derive.Identity;
 import io.routereflector.datastore.derive.PeerDerivation;
@@ -69,6 +70,7 @@ public final class FileDatastore implements DesiredState {
     private WatchService watcher;
     private ScheduledFuture<?> pending;
     private ReflectorConfig delivered;
+    private DaemonSettings deliveredSettings = DaemonSettings.NONE;
     private volatile Snapshot snapshot = new Snapshot(null, List.of());
     private volatile Health health = new Health(Status.STARTING, "not loaded yet");
 
@@ -148,11 +150,11 @@ public final class FileDatastore implements DesiredState {
             }
             Derivation d = PeerDerivation.derive(identity, resources, secretsDir);
             problems.addAll(d.problems());
-            publish(d.config(), problems, current.isEmpty() ? "no resource files in " + path : null);
+            publish(d.config(), d.settings(), problems, current.isEmpty() ? "no resource files in " + path : null);
         } catch (IOException | RuntimeException e) {
             // Keep the configuration in force; say why nothing new applies.
             LOG.warn("file datastore {}: {}", path, e.toString());
-            publish(null, snapshot.problems(), "cannot read " + path + ": " + e.getMessage());
+            publish(null, deliveredSettings, snapshot.problems(), "cannot read " + path + ": " + e.getMessage());
         }
     }
 
@@ -182,6 +184,7 @@ public final class FileDatastore implements DesiredState {
             return old;
         }
         ResourceReader.Result r = ResourceReader.read(f.toString(), bytes, f.getFileName().toString().endsWith(".json"));
+        LOG.debug("read {} ({} bytes): {} resources, {} problems", f, bytes.length, r.resources().size(), r.problems().size());
         if (r.problems().isEmpty() || old == null) {
             return new FileState(digest, r.broken() ? List.of() : r.resources(), r.problems());
         }
@@ -191,7 +194,7 @@ public final class FileDatastore implements DesiredState {
         return new FileState(digest, old.good(), problems);
     }
 
-    private void publish(ReflectorConfig derived, List<ResourceProblem> problems, String failure) {
+    private void publish(ReflectorConfig derived, DaemonSettings settings, List<ResourceProblem> problems, String failure) {
         Set<ResourceProblem> before = new HashSet<>(snapshot.problems());
         for (ResourceProblem p : problems) {
             if (!before.contains(p)) {
@@ -199,7 +202,7 @@ public final class FileDatastore implements DesiredState {
             }
         }
         ReflectorConfig config = derived != null ? derived : delivered;
-        snapshot = new Snapshot(config, problems);
+        snapshot = new Snapshot(config, problems, settings);
         if (config == null) {
             health = new Health(Status.FAILED, failure != null ? failure : "no configuration can be derived: "
                     + (problems.isEmpty() ? "no data" : problems.get(problems.size() - 1).toString()));
@@ -207,6 +210,10 @@ public final class FileDatastore implements DesiredState {
             health = new Health(Status.DEGRADED, failure != null ? failure : problems.size() + " problem(s), first: " + problems.get(0));
         } else {
             health = new Health(Status.HEALTHY, config.peers().size() + " peers from " + files.size() + " file(s)");
+        }
+        if (!settings.equals(deliveredSettings)) {
+            deliveredSettings = settings;
+            listener.settingsChanged(settings);
         }
         if (config != null && !config.equals(delivered)) {
             delivered = config;

@@ -27,6 +27,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 public class PeerDerivationTest {
@@ -232,5 +233,40 @@ public class PeerDerivationTest {
         Derivation d = PeerDerivation.derive(Identity.node("ghost"), resources(node("w1", "10.0.0.11", null, null, "")), null);
         assertNull(d.config());
         assertEquals(2, d.problems().size());
+    }
+    private static String bgpConfiguration(String name, String spec) {
+        return "apiVersion: projectcalico.org/v3\nkind: BGPConfiguration\nmetadata: {name: " + name + "}\nspec: " + spec + "\n---\n";
+    }
+
+    @Test
+    void logSeverityScreenComesFromOurNodesConfigurationThenTheDefaultOne() {
+        String nodes = node("rr", "10.0.0.1", null, "224.0.0.1", "") + node("w1", "10.0.0.11", null, null, "");
+        String global = bgpConfiguration("default", "{logSeverityScreen: Warning}");
+        assertEquals(DaemonSettings.NONE, PeerDerivation.derive(Identity.node("rr"), resources(nodes), null).settings());
+        assertEquals(new DaemonSettings("Warning"),
+                PeerDerivation.derive(Identity.node("rr"), resources(nodes + global), null).settings());
+        String own = bgpConfiguration("node.rr", "{logSeverityScreen: Debug}");
+        assertEquals(new DaemonSettings("Debug"),
+                PeerDerivation.derive(Identity.node("rr"), resources(nodes + global + own), null).settings());
+        // Another node's configuration is not ours; a standalone reflector reads the default one.
+        String other = bgpConfiguration("node.w1", "{logSeverityScreen: Error}");
+        assertEquals(new DaemonSettings("Warning"),
+                PeerDerivation.derive(Identity.node("rr"), resources(nodes + global + other), null).settings());
+        assertEquals(new DaemonSettings("Warning"), PeerDerivation.derive(
+                Identity.address((java.net.Inet4Address) ip("10.0.0.100"), null), resources(nodes + global), null).settings());
+        // Even without a configuration (no router id) the settings apply: logging must follow the data.
+        Derivation none = PeerDerivation.derive(Identity.node("ghost"), resources(nodes + global), null);
+        assertNull(none.config());
+        assertEquals(new DaemonSettings("Warning"), none.settings());
+    }
+
+    @Test
+    void aLogSeverityScreenCalicoWouldRejectIsAProblemAtItsField() {
+        ResourceReader.Result r = ResourceReader.read("t.yaml",
+                bgpConfiguration("default", "{logSeverityScreen: debug, asNumber: 64600}").getBytes(StandardCharsets.UTF_8), false);
+        assertEquals(List.of("spec.logSeverityScreen"), r.problems().stream().map(p -> p.field()).toList());
+        assertTrue(r.problems().get(0).message().contains("'debug' is not one of [Debug, Info, Warning, Error, Fatal]"),
+                r.problems().toString());
+        assertThrows(IllegalArgumentException.class, () -> new DaemonSettings("Verbose"));
     }
 }

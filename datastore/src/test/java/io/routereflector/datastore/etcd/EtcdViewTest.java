@@ -1,6 +1,7 @@
 package io.routereflector.datastore.etcd;
 
 import io.routereflector.datastore.ResourceProblem;
+import io.routereflector.datastore.derive.DaemonSettings;
 import io.routereflector.datastore.derive.Derivation;
 import io.routereflector.datastore.derive.Identity;
 import io.routereflector.reflector.config.PeerConfig;
@@ -66,6 +67,9 @@ class EtcdViewTest {
         assertEquals(List.of(), d.problems());
         assertEquals("10.0.0.11 CLIENT, 10.0.0.12 CLIENT", peers(d));
         assertEquals(ip("224.0.0.1"), d.config().clusterId());
+        assertEquals(new DaemonSettings("Info"), d.settings(), "logSeverityScreen travels next to the configuration");
+        v.put(R + "bgpconfigurations/default", b(DEFAULT_CONFIG.replace("\"Info\"", "\"Debug\"")));
+        assertEquals(new DaemonSettings("Debug"), v.derive(Identity.node("rr1"), null).settings());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.routereflector.datastore.file;
 
 import io.routereflector.datastore.DesiredState;
 import io.routereflector.datastore.ResourceProblem;
+import io.routereflector.datastore.derive.DaemonSettings;
 import io.routereflector.datastore.derive.Identity;
 import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.reflector.config.ReflectorConfig;
@@ -157,4 +158,37 @@ class FileDatastoreTest {
         }
     }
 
+    @Test
+    void aChangedLogSeverityScreenIsDeliveredAloneWithoutTouchingTheConfiguration() throws Exception {
+        Files.writeString(dir.resolve("nodes.yaml"), nodes(1));
+        Files.writeString(dir.resolve("peers.yaml"), PEERS);
+        BlockingQueue<Object> delivered = new LinkedBlockingQueue<>();
+        DesiredState.Listener listener = new DesiredState.Listener() {
+            @Override
+            public void changed(ReflectorConfig config) {
+                delivered.add(config);
+            }
+
+            @Override
+            public void settingsChanged(DaemonSettings settings) {
+                delivered.add(settings);
+            }
+        };
+        try (FileDatastore ds = new FileDatastore(dir, Identity.node("rr1"), null, Duration.ofMillis(50), Duration.ofSeconds(30))) {
+            ds.start(listener);
+            assertTrue(delivered.poll() instanceof ReflectorConfig, "no settings set: only the configuration");
+            assertNull(delivered.poll());
+            assertEquals(DaemonSettings.NONE, ds.snapshot().settings());
+
+            Files.writeString(dir.resolve("peers.yaml"), PEERS.replace("nodeToNodeMeshEnabled: false",
+                    "nodeToNodeMeshEnabled: false, logSeverityScreen: Debug"));
+            assertEquals(new DaemonSettings("Debug"), delivered.poll(10, TimeUnit.SECONDS));
+            assertNull(delivered.poll(300, TimeUnit.MILLISECONDS), "the configuration is unchanged: not delivered again");
+            assertEquals(new DaemonSettings("Debug"), ds.snapshot().settings());
+
+            // Removed again: back to none.
+            Files.writeString(dir.resolve("peers.yaml"), PEERS);
+            assertEquals(DaemonSettings.NONE, delivered.poll(10, TimeUnit.SECONDS));
+        }
+    }
 }

@@ -201,7 +201,12 @@ public final class PeerSession {
             running = true;
             updateState();
             if (!config.passive()) {
-                scheduleDial(0);
+                // After our own restart the clients dial us as soon as they notice (their GR restart):
+                // wait one connect-retry time first, as BIRD's "start delay", so that their connection
+                // is accepted instead of racing ours. A collision would send a Cease on a restarting
+                // session, and BIRD 1.6 flushes the routes it kept for us when it gets one.
+                scheduleDial(local.restarted() ? Backoff.delayMillis(config.connectRetryTime(), 0,
+                        ThreadLocalRandom.current().nextDouble()) : 0);
             }
         });
     }
@@ -284,7 +289,9 @@ public final class PeerSession {
 
     private void dialNow() {
         nextDial = null;
-        if (!running || config.passive() || dialing() || established != null) {
+        if (!running || config.passive() || established != null || !connections.isEmpty()) {
+            // Already connected or connecting, either way: a second connection would only collide.
+            // When that one fails, connectionDone() schedules the next dial.
             return;
         }
         Connection c = new Connection(this, true);

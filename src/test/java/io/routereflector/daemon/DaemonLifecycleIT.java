@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,44 +76,44 @@ class DaemonLifecycleIT {
                 "--state-dir", state.toString(), "--selection-deferral", "60"};
 
         // 1. A fresh start: no R bit, End-of-RIB at once; a SIGHUP with nothing changed touches nothing.
-        try (JarProcess first = JarProcess.start(dir.resolve("first.log"), run)) {
-            first.awaitLog("started:", UP);
+        try (DaemonProcess first = DaemonProcess.startJar("first", List.of(run), Map.of(), dir)) {
+            first.awaitLine("started:", UP);
             assertTrue(Files.exists(state.resolve(Lifecycle.MARKER)), "restart marker written at start");
             List<SimSpeaker> clients = connect(port, first);
             for (SimSpeaker c : clients) {
-                Await.until(c + " End-of-RIB", UP, c::endOfRib, first::output);
+                Await.until(c + " End-of-RIB", UP, c::endOfRib, first::log);
                 assertFalse(restartBit(c), "no R bit on a fresh start");
             }
             clients.get(0).announce(List.of(FROM_11), attributes(), InetAddress.getByName("127.0.0.11").getAddress());
-            Await.until("route reflected", UP, () -> clients.get(1).prefixes().contains(FROM_11), first::output);
+            Await.until("route reflected", UP, () -> clients.get(1).prefixes().contains(FROM_11), first::log);
 
             first.signal("HUP");
-            first.awaitLog("reload: unchanged, no session touched", UP);
+            first.awaitLine("reload: unchanged, no session touched", UP);
             Thread.sleep(500);
             for (SimSpeaker c : clients) {
-                assertTrue(c.established(), c + " after SIGHUP\n" + first.output());
+                assertTrue(c.established(), c + " after SIGHUP\n" + first.log());
             }
 
             // 2. SIGTERM: sessions closed without NOTIFICATION, process gone within the stop bound.
             long start = System.nanoTime();
-            first.process.destroy();
-            assertTrue(first.process.waitFor(Lifecycle.STOP_BOUND.toSeconds() + 5, TimeUnit.SECONDS), "exits within the bound");
+            first.process().destroy();
+            assertTrue(first.process().waitFor(Lifecycle.STOP_BOUND.toSeconds() + 5, TimeUnit.SECONDS), "exits within the bound");
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(Lifecycle.STOP_BOUND.toSeconds() + 3),
-                    "stop took too long\n" + first.output());
+                    "stop took too long\n" + first.log());
             for (SimSpeaker c : clients) {
-                Await.until(c + " closed", UP, () -> c.state() == SimSpeaker.State.CLOSED, first::output);
+                Await.until(c + " closed", UP, () -> c.state() == SimSpeaker.State.CLOSED, first::log);
                 assertNull(c.notificationReceived(), "a GR-friendly stop sends no NOTIFICATION");
                 assertTrue(c.prefixes().contains(FROM_11) || c == clients.get(0), "the client still holds what we sent");
             }
-            assertTrue(first.output().contains("stopping for a restart"), first.output());
+            assertTrue(first.log().contains("stopping for a restart"), first.log());
             assertTrue(Files.exists(state.resolve(Lifecycle.MARKER)), "the marker survives a stop for restart");
         }
 
         // 3. The restart: R bit; nothing leaves until both clients' End-of-RIB are in.
         List<SimSpeaker> clients;
-        try (JarProcess second = JarProcess.start(dir.resolve("second.log"), run)) {
-            second.awaitLog("started:", UP);
-            assertTrue(second.output().contains("restart: found"), second.output());
+        try (DaemonProcess second = DaemonProcess.startJar("second", List.of(run), Map.of(), dir)) {
+            second.awaitLine("started:", UP);
+            assertTrue(second.log().contains("restart: found"), second.log());
             clients = connect(port, second);
             for (SimSpeaker c : clients) {
                 assertTrue(restartBit(c), "R bit after a restart: " + c.peerOpen());
@@ -123,27 +124,26 @@ class DaemonLifecycleIT {
             clients.get(0).endOfRibOut();
             Thread.sleep(1_500);
             for (SimSpeaker c : clients) {
-                assertEquals(0, c.updatesReceived(), c + " got UPDATEs before every End-of-RIB was in\n" + second.output());
+                assertEquals(0, c.updatesReceived(), c + " got UPDATEs before every End-of-RIB was in\n" + second.log());
             }
             clients.get(1).endOfRibOut();
-            Await.until("held table released", UP, () -> clients.get(0).endOfRib() && clients.get(1).endOfRib(), second::output);
+            Await.until("held table released", UP, () -> clients.get(0).endOfRib() && clients.get(1).endOfRib(), second::log);
             assertTrue(clients.get(1).prefixes().contains(FROM_11));
             assertTrue(clients.get(0).prefixes().contains(FROM_12));
-            second.awaitLog("restart complete, R bit cleared", UP);
+            second.awaitLine("restart complete, R bit cleared", UP);
             for (SimSpeaker c : clients) {
                 assertTrue(c.established(), "clearing the R bit touches no session: " + c);
             }
 
             // 4. Decommission with a message.
             String message = "decommissioned by DaemonLifecycleIT: rack 7 ✓";
-            Path shutdownLog = dir.resolve("shutdown.log");
-            JarProcess shutdown = JarProcess.start(shutdownLog, "shutdown", "--state-dir", state.toString(), "--message", message);
-            assertTrue(shutdown.process.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(0, shutdown.process.exitValue(), shutdown.output());
-            assertTrue(shutdown.output().contains("pid " + second.pid() + ") decommissioned"), shutdown.output());
-            assertFalse(second.process.isAlive());
+            DaemonProcess shutdown = DaemonProcess.startJar("shutdown", List.of("shutdown", "--state-dir", state.toString(), "--message", message), Map.of(), dir);
+            assertTrue(shutdown.process().waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, shutdown.process().exitValue(), shutdown.log());
+            assertTrue(shutdown.log().contains("pid " + second.pid() + ") decommissioned"), shutdown.log());
+            assertFalse(second.process().isAlive());
             for (SimSpeaker c : clients) {
-                Await.until(c + " closed", UP, () -> c.state() == SimSpeaker.State.CLOSED, second::output);
+                Await.until(c + " closed", UP, () -> c.state() == SimSpeaker.State.CLOSED, second::log);
                 Notification n = c.notificationReceived();
                 assertEquals(NotificationCode.CEASE_ADMINISTRATIVE_SHUTDOWN, n == null ? null : n.named(), c.toString());
                 assertEquals(message, n.shutdownCommunication().orElseThrow());
@@ -152,16 +152,16 @@ class DaemonLifecycleIT {
         }
 
         // 5. After a decommission the next start is a fresh one.
-        try (JarProcess third = JarProcess.start(dir.resolve("third.log"), run)) {
-            third.awaitLog("started:", UP);
-            assertFalse(third.output().contains("restart: found"), third.output());
+        try (DaemonProcess third = DaemonProcess.startJar("third", List.of(run), Map.of(), dir)) {
+            third.awaitLine("started:", UP);
+            assertFalse(third.log().contains("restart: found"), third.log());
             List<SimSpeaker> again = connect(port, third);
             assertFalse(restartBit(again.get(0)));
             again.forEach(SimSpeaker::close);
         }
     }
 
-    private static List<SimSpeaker> connect(int port, JarProcess daemon) throws Exception {
+    private static List<SimSpeaker> connect(int port, DaemonProcess daemon) throws Exception {
         List<SimSpeaker> clients = new ArrayList<>();
         for (int n : new int[] {11, 12}) {
             InetAddress local = InetAddress.getByName("127.0.0." + n);
@@ -169,7 +169,7 @@ class DaemonLifecycleIT {
                     new SimSpeaker.Settings(AS, Ipv4Prefix.parseAddress("127.0.0." + n), AddressFamily.IPV4_UNICAST, false, 240, 120)));
         }
         for (SimSpeaker c : clients) {
-            Await.until(c + " Established", UP, c::established, daemon::output);
+            Await.until(c + " Established", UP, c::established, daemon::log);
         }
         return clients;
     }

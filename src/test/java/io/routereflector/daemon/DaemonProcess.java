@@ -84,6 +84,14 @@ public final class DaemonProcess implements AutoCloseable {
             }
             builder.environment().clear();
             builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+            // The locale decides how the JVM decodes arguments (a UTF-8 shutdown message): keep the test's.
+            for (String locale : List.of("LANG", "LC_ALL", "LC_CTYPE")) {
+                String value = System.getenv(locale);
+                if (value != null) {
+                    builder.environment().put(locale, value);
+                }
+            }
+            builder.environment().putIfAbsent("LANG", "C.UTF-8");
             builder.environment().putAll(env);
             if (!env.containsKey("STATE_DIRECTORY")) {
                 // A private state directory: the machine's /var/lib/routereflector must neither be
@@ -155,6 +163,19 @@ public final class DaemonProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** The process itself, for tests that drive its end by hand. */
+    public Process process() {
+        return process;
+    }
+
+    /** Sends signal {@code name} (e.g. HUP) to the process by its own pid. */
+    public void signal(String name) throws java.io.IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
         }
     }
 

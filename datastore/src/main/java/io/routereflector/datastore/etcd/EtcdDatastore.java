@@ -84,7 +84,7 @@ public final class EtcdDatastore implements DesiredState {
     private volatile long fullReads;
     private Client client;
     private V2Keyspace v2;
-    private Thread v2Thread;
+    private V2Follower v2Follower;
     private Listener listener;
 
     // Worker-owned.
@@ -381,63 +381,11 @@ public final class EtcdDatastore implements DesiredState {
     }
 
     private void startV2(long index, boolean read) {
-        v2Thread = new Thread(() -> followV2(index, read), "etcd-v2-watch");
-        v2Thread.setDaemon(true);
-        v2Thread.start();
-    }
-
-    /** Its own thread: the v2 long-poll, a full re-read after any gap (index cleared, connection lost). */
-    private void followV2(long index, boolean mustRead) {
-        long next = index + 1;
-        boolean read = mustRead;
-        Duration delay = settings.retryInitial();
-        while (!closed) {
-            try {
-                if (read) {
-                    Optional<V2Keyspace.Listing> l = v2.read();
-                    Map<String, String> entries = l.map(V2Keyspace.Listing::entries).orElse(Map.of());
-                    post(() -> {
-                        view.replaceV2(entries);
-                        scheduleDerive();
-                    });
-                    if (l.isEmpty()) {
-                        LOG.info("etcd no longer serves the v2 API: the legacy keys are read from the v3 keyspace only");
-                        return;
-                    }
-                    next = l.get().index() + 1;
-                    read = false;
-                }
-                V2Keyspace.Event e = v2.await(next, settings.v2PollTimeout());
-                v2Failures.ok();
-                delay = settings.retryInitial();
-                if (e != null) {
-                    next = e.index() + 1;
-                    post(() -> {
-                        if (e.value() == null) {
-                            view.deleteV2(e.key(), e.dir());
-                        } else {
-                            view.putV2(e.key(), e.value());
-                        }
-                        scheduleDerive();
-                    });
-                }
-            } catch (V2Keyspace.IndexCleared e) {
-                LOG.info("etcd v2 keyspace: {}; reading it again", e.getMessage());
-                read = true;
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-                v2Failures.fail(e, "retrying with back-off up to " + millis(settings.retryMax()) + ", keeping the keys read before");
-                read = true;
-                try {
-                    Thread.sleep(delay.toMillis());
-                } catch (InterruptedException ie) {
-                    return;
-                }
-                delay = Duration.ofMillis(Math.min(delay.toMillis() * 2, settings.retryMax().toMillis()));
-            }
-        }
+        v2Follower = new V2Follower(v2, settings, v2Failures, change -> post(() -> {
+            change.accept(view);
+            scheduleDerive();
+        }));
+        v2Follower.start(index, read);
     }
 
     private void post(Runnable r) {
@@ -468,7 +416,7 @@ public final class EtcdDatastore implements DesiredState {
         return null;
     }
 
-    private static String millis(Duration d) {
+    static String millis(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
@@ -503,8 +451,8 @@ public final class EtcdDatastore implements DesiredState {
             LOG.debug("closing the etcd watches: {}", e.toString());
         }
         worker.shutdownNow();
-        if (v2Thread != null) {
-            v2Thread.interrupt();
+        if (v2Follower != null) {
+            v2Follower.stop();
         }
         if (client != null) {
             client.close();

@@ -228,7 +228,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             fire(FsmEvent.error(type, n));
         } else {
             LOG.info("peer {}: connection error: {}", name(), root.toString());
-            peer.recordError("connection error: " + root, "Socket: " + PeerSession.socketWords(root));
+            peer.recordError("connection error: " + root, "Socket: " + DownReason.socketWords(root));
             ctx.close();
         }
     }

@@ -24,4 +24,14 @@ public record DownReason(Kind kind, Notification notification, String detail) {
     public String toString() {
         return kind + (notification != null ? " " + notification : "") + (detail != null ? " (" + detail + ")" : "");
     }
+
+    /** The words of a socket failure without Netty's trailing {@code : /address:port}. */
+    static String socketWords(Throwable cause) {
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        int address = message.indexOf(": /");
+        message = address > 0 ? message.substring(0, address) : message;
+        // The epoll transport prefixes the errno text with the call that failed: "finishConnect(..) failed: ".
+        int failed = message.lastIndexOf("failed: ");
+        return failed >= 0 ? message.substring(failed + "failed: ".length()) : message;
+    }
 }

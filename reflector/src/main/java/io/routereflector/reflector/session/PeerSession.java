@@ -328,7 +328,7 @@ public final class PeerSession {
             // With a wrong or missing key the peer's kernel drops our SYN silently: all we see is a timeout.
             text += " (TCP MD5 password set: a key mismatch makes the peer drop our SYN without an answer)";
         }
-        recordError(text, "Socket: " + socketWords(cause));
+        recordError(text, "Socket: " + DownReason.socketWords(cause));
         LOG.info("peer {}: {}", name(), text);
     }
 
@@ -432,7 +432,7 @@ public final class PeerSession {
     private void updateState() {
         SessionState best = running ? SessionState.ACTIVE : SessionState.IDLE;
         for (Connection c : connections) {
-            if (!c.done() && rank(c.state()) > rank(best)) {
+            if (!c.done() && c.state().progress() > best.progress()) {
                 best = c.state();
             }
         }
@@ -440,17 +440,6 @@ public final class PeerSession {
             state = best;
             since = Instant.now();
         }
-    }
-
-    private static int rank(SessionState s) {
-        return switch (s) {
-            case IDLE -> 0;
-            case ACTIVE -> 1;
-            case CONNECT -> 2;
-            case OPEN_SENT -> 3;
-            case OPEN_CONFIRM -> 4;
-            case ESTABLISHED -> 5;
-        };
     }
 
     void update(Update update) {
@@ -481,16 +470,6 @@ public final class PeerSession {
     void notificationReceived(Notification n) {
         counters.notificationReceived(n);
         lastReceived = n;
-    }
-
-    /** The words of a socket failure without Netty's trailing {@code : /address:port}. */
-    static String socketWords(Throwable cause) {
-        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-        int address = message.indexOf(": /");
-        message = address > 0 ? message.substring(0, address) : message;
-        // The epoll transport prefixes the errno text with the call that failed: "finishConnect(..) failed: ".
-        int failed = message.lastIndexOf("failed: ");
-        return failed >= 0 ? message.substring(failed + "failed: ".length()) : message;
     }
 
     void recordError(String text, String birdInfo) {

@@ -15,6 +15,21 @@ public enum SessionState {
         this.display = display;
     }
 
+    /**
+     * How far a connection has got, to show the most advanced of a peer's connections: Active (only
+     * waiting for the peer) ranks below Connect (dialing), unlike the declaration order.
+     */
+    public int progress() {
+        return switch (this) {
+            case IDLE -> 0;
+            case ACTIVE -> 1;
+            case CONNECT -> 2;
+            case OPEN_SENT -> 3;
+            case OPEN_CONFIRM -> 4;
+            case ESTABLISHED -> 5;
+        };
+    }
+
     @Override
     public String toString() {
         return display;

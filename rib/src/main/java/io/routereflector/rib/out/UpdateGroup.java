@@ -32,7 +32,7 @@ import java.util.Map;
  */
 public final class UpdateGroup {
 
-    private static final Path[] NONE = new Path[0];
+    private static final Path[] NONE = PathArrays.NONE;
     /** Catch-up writes this many prefixes, then checks writability again. */
     private static final int CATCH_UP_SLICE = 2048;
 
@@ -140,7 +140,7 @@ public final class UpdateGroup {
         HashMap<IpPrefix, Path[]> table = advertised(family);
         Path[] before = table.getOrDefault(prefix, NONE);
         Path[] now = desired(family, entry);
-        if (sameAdvertisement(before, now)) {
+        if (PathArrays.same(before, now)) {
             return null;
         }
         if (now.length == 0) {
@@ -168,18 +168,6 @@ public final class UpdateGroup {
     /** Paths this group advertises to {@code m}: everything but the paths {@code m} itself sent. */
     public long exportedTo(Member m) {
         return advertisedPaths - advertisedFrom.getOrDefault(m.peer().id(), 0L);
-    }
-
-    private static boolean sameAdvertisement(Path[] a, Path[] b) {
-        if (a.length != b.length) {
-            return false;
-        }
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] != b[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     PathAttributes exported(Path path) {
@@ -212,7 +200,7 @@ public final class UpdateGroup {
             }
             if (m.isBehind()) {
                 for (Change c : changes) {
-                    m.missed(c.family(), c.prefix(), view(c.before(), m));
+                    m.missed(c.family(), c.prefix(), PathArrays.view(c.before(), m));
                 }
             } else {
                 live.add(m);
@@ -235,11 +223,11 @@ public final class UpdateGroup {
                 int exclude = (int) (e.getKey() >> 32);
                 int only = (int) (long) e.getKey();
                 Partition part = e.getValue();
-                List<ByteBuf> encoded = part.encode(settings, allocator);
-                encodedMessages += encoded.size();
-                encodedPartitions++;
-                try {
-                    if (only >= 0) {
+                if (only >= 0) {
+                    List<ByteBuf> encoded = part.encode(settings, allocator);
+                    encodedMessages += encoded.size();
+                    encodedPartitions++;
+                    try {
                         for (Member m : live) {
                             if (m.peer().id() == only) {
                                 m.exported(part.announced, part.withdrawn);
@@ -248,20 +236,16 @@ public final class UpdateGroup {
                                 }
                             }
                         }
-                        continue;
+                    } finally {
+                        encoded.forEach(ByteBuf::release);
                     }
-                    int start = all.writerIndex();
-                    for (ByteBuf buf : encoded) {
-                        all.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
+                    continue;
+                }
+                skip.put(exclude, append(part, all));
+                for (Member m : live) {
+                    if (m.peer().id() != exclude) {
+                        m.exported(part.announced, part.withdrawn);
                     }
-                    skip.put(exclude, new int[] {start, all.writerIndex()});
-                    for (Member m : live) {
-                        if (m.peer().id() != exclude) {
-                            m.exported(part.announced, part.withdrawn);
-                        }
-                    }
-                } finally {
-                    encoded.forEach(ByteBuf::release);
                 }
             }
             for (Member m : live) {
@@ -271,6 +255,14 @@ public final class UpdateGroup {
         } finally {
             all.release();
         }
+    }
+
+    /** Appends one encoded partition to the batch buffer; returns its octet range. */
+    private int[] append(Partition part, ByteBuf all) {
+        int[] range = part.appendTo(all, settings, allocator);
+        encodedMessages += range[2];
+        encodedPartitions++;
+        return range;
     }
 
     /** Writes {@code all} to the member except the range {@code [skip[0], skip[1])}, as shared slices. */
@@ -298,13 +290,13 @@ public final class UpdateGroup {
         AddressFamily f = c.family();
         if (settings.addPath(f)) {
             for (Path p : c.now()) {
-                if (!contains(c.before(), p)) {
+                if (!PathArrays.contains(c.before(), p)) {
                     partitions.computeIfAbsent(partitionKey(p.source().id(), -1), k -> new Partition())
                             .announce(f, exported(p), new Nlri(c.prefix(), p.localPathId()));
                 }
             }
             for (Path q : c.before()) {
-                if (!containsId(c.now(), q.localPathId())) {
+                if (!PathArrays.containsId(c.now(), q.localPathId())) {
                     partitions.computeIfAbsent(partitionKey(q.source().id(), -1), k -> new Partition())
                             .withdraw(f, new Nlri(c.prefix(), q.localPathId()));
                 }
@@ -325,47 +317,6 @@ public final class UpdateGroup {
             partitions.computeIfAbsent(partitionKey(q.source().id(), -1), k -> new Partition())
                     .withdraw(f, Nlri.of(c.prefix()));
         }
-    }
-
-    private static boolean contains(Path[] paths, Path p) {
-        for (Path x : paths) {
-            if (x == p) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean containsId(Path[] paths, int localId) {
-        for (Path x : paths) {
-            if (x.localPathId() == localId) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** What member {@code m} holds of a group state: everything but its own paths. */
-    private static Path[] view(Path[] state, Member m) {
-        int own = 0;
-        for (Path p : state) {
-            if (p.source().id() == m.peer().id()) {
-                own++;
-            }
-        }
-        if (own == 0) {
-            return state;
-        }
-        if (own == state.length) {
-            return NONE;
-        }
-        List<Path> rest = new ArrayList<>(state.length - own);
-        for (Path p : state) {
-            if (p.source().id() != m.peer().id()) {
-                rest.add(p);
-            }
-        }
-        return rest.toArray(NONE);
     }
 
     /**
@@ -392,7 +343,7 @@ public final class UpdateGroup {
                     Map.Entry<IpPrefix, Path[]> e = it.next();
                     it.remove();
                     Path[] known = e.getValue();
-                    Path[] now = view(table.getOrDefault(e.getKey(), NONE), m);
+                    Path[] now = PathArrays.view(table.getOrDefault(e.getKey(), NONE), m);
                     diff(family, e.getKey(), known, now, addPath, part);
                 }
                 m.exported(part.announced, part.withdrawn);
@@ -418,12 +369,12 @@ public final class UpdateGroup {
     private void diff(AddressFamily f, IpPrefix prefix, Path[] known, Path[] now, boolean addPath, Partition part) {
         if (addPath) {
             for (Path p : now) {
-                if (!contains(known, p)) {
+                if (!PathArrays.contains(known, p)) {
                     part.announce(f, exported(p), new Nlri(prefix, p.localPathId()));
                 }
             }
             for (Path q : known) {
-                if (!containsId(now, q.localPathId())) {
+                if (!PathArrays.containsId(now, q.localPathId())) {
                     part.withdraw(f, new Nlri(prefix, q.localPathId()));
                 }
             }
@@ -467,18 +418,7 @@ public final class UpdateGroup {
             Map<Integer, int[]> skip = new HashMap<>();
             try {
                 for (Map.Entry<Integer, Partition> e : bySource.entrySet()) {
-                    List<ByteBuf> encoded = e.getValue().encode(settings, allocator);
-                    encodedMessages += encoded.size();
-                    encodedPartitions++;
-                    int start = all.writerIndex();
-                    try {
-                        for (ByteBuf buf : encoded) {
-                            all.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
-                        }
-                    } finally {
-                        encoded.forEach(ByteBuf::release);
-                    }
-                    skip.put(e.getKey(), new int[] {start, all.writerIndex()});
+                    skip.put(e.getKey(), append(e.getValue(), all));
                 }
                 for (Member m : fresh) {
                     writeSkipping(m, all, skip.get(m.peer().id()));
@@ -520,47 +460,5 @@ public final class UpdateGroup {
             m.pending(family).put(prefix, NONE);
         }
         m.behind(true);
-    }
-
-    /** Announcements and withdrawals bound for the same members, per family. */
-    static final class Partition {
-        private final Map<AddressFamily, LinkedHashMap<PathAttributes, List<Nlri>>> announce = new LinkedHashMap<>();
-        private final Map<AddressFamily, List<Nlri>> withdraw = new LinkedHashMap<>();
-        int announced;
-        int withdrawn;
-
-        void announce(AddressFamily f, PathAttributes attributes, Nlri nlri) {
-            announced++;
-            announce.computeIfAbsent(f, k -> new LinkedHashMap<>()).computeIfAbsent(attributes, k -> new ArrayList<>()).add(nlri);
-        }
-
-        void withdraw(AddressFamily f, Nlri nlri) {
-            withdrawn++;
-            withdraw.computeIfAbsent(f, k -> new ArrayList<>()).add(nlri);
-        }
-
-        List<ByteBuf> encode(WireSettings settings, ByteBufAllocator allocator) {
-            List<ByteBuf> out = new ArrayList<>();
-            try {
-                for (AddressFamily f : families()) {
-                    UpdatePacker.pack(f, announce.getOrDefault(f, new LinkedHashMap<>()), withdraw.getOrDefault(f, List.of()),
-                            settings, allocator, out);
-                }
-            } catch (RuntimeException e) {
-                out.forEach(ByteBuf::release);
-                throw e;
-            }
-            return out;
-        }
-
-        private List<AddressFamily> families() {
-            List<AddressFamily> all = new ArrayList<>(withdraw.keySet());
-            for (AddressFamily f : announce.keySet()) {
-                if (!all.contains(f)) {
-                    all.add(f);
-                }
-            }
-            return all;
-        }
     }
 }

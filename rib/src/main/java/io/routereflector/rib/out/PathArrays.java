@@ -1,0 +1,68 @@
+package io.routereflector.rib.out;
+
+import io.routereflector.rib.Path;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The small path arrays an Adj-RIB-Out keeps per prefix, compared by identity. */
+final class PathArrays {
+
+    static final Path[] NONE = new Path[0];
+
+    private PathArrays() {
+    }
+
+    static boolean same(Path[] a, Path[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean contains(Path[] paths, Path p) {
+        for (Path x : paths) {
+            if (x == p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean containsId(Path[] paths, int localId) {
+        for (Path x : paths) {
+            if (x.localPathId() == localId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What member {@code m} holds of a group state: everything but its own paths. */
+    static Path[] view(Path[] state, Member m) {
+        int own = 0;
+        for (Path p : state) {
+            if (p.source().id() == m.peer().id()) {
+                own++;
+            }
+        }
+        if (own == 0) {
+            return state;
+        }
+        if (own == state.length) {
+            return NONE;
+        }
+        List<Path> rest = new ArrayList<>(state.length - own);
+        for (Path p : state) {
+            if (p.source().id() != m.peer().id()) {
+                rest.add(p);
+            }
+        }
+        return rest.toArray(NONE);
+    }
+}

@@ -6,6 +6,8 @@ import io.routereflector.rib.out.Member;
 import io.routereflector.rib.out.UpdateGroup;
 import io.routereflector.rib.out.UpdateSink;
 import io.routereflector.rib.reflection.Reflection;
+import io.routereflector.rib.table.OpenHashMap;
+import io.routereflector.rib.table.RefIntSet;
 import io.routereflector.wire.attribute.AsPath;
 import io.routereflector.wire.attribute.AttributeInterner;
 import io.routereflector.wire.attribute.AttributeType;
@@ -23,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class Rib {
     private final long localAs;
     private final ByteBufAllocator allocator;
     private final AttributeInterner interner = new AttributeInterner();
-    private final Map<AddressFamily, HashMap<IpPrefix, RouteEntry>> locRib = new HashMap<>();
+    private final Map<AddressFamily, OpenHashMap<IpPrefix, RouteEntry>> locRib = new HashMap<>();
     private final Map<Integer, PeerTables> peers = new HashMap<>();
     private final Map<GroupKey, UpdateGroup> groups = new LinkedHashMap<>();
     private final Map<Integer, Member> members = new HashMap<>();
@@ -55,10 +56,14 @@ public final class Rib {
     /** RFC 4724 §4.1 selection deferral after our own restart: no member catches up (no table, no End-of-RIB). */
     private boolean held;
 
-    /** The Adj-RIB-In of one peer: (prefix, path id) → path, per family. */
+    /**
+     * The Adj-RIB-In of one peer, per family: which (Loc-RIB entry, received path id) pairs it
+     * announced. The paths themselves live only in the entries (found by peer id and path id), so a
+     * route costs the peer one 8-byte slot, not a map node, an NLRI and a prefix.
+     */
     private static final class PeerTables {
         RibPeer peer;
-        final Map<AddressFamily, HashMap<Nlri, Path>> adjIn = new HashMap<>();
+        final Map<AddressFamily, RefIntSet<RouteEntry>> adjIn = new HashMap<>();
         // Route change counters (PeerRouteStats), per NLRI; RIB thread only.
         long updatesReceived;
         long updatesRejected;
@@ -70,8 +75,17 @@ public final class Rib {
             this.peer = peer;
         }
 
-        HashMap<Nlri, Path> in(AddressFamily family) {
-            return adjIn.computeIfAbsent(family, f -> new HashMap<>());
+        RefIntSet<RouteEntry> in(AddressFamily family) {
+            // Entries are unique per prefix, so the prefix's hash serves as the entry's.
+            return adjIn.computeIfAbsent(family, f -> new RefIntSet<>(e -> e.prefix().hashCode()));
+        }
+
+        int received() {
+            int n = 0;
+            for (RefIntSet<RouteEntry> in : adjIn.values()) {
+                n += in.size();
+            }
+            return n;
         }
     }
 
@@ -82,8 +96,8 @@ public final class Rib {
         this.allocator = allocator;
     }
 
-    private HashMap<IpPrefix, RouteEntry> table(AddressFamily family) {
-        return locRib.computeIfAbsent(family, f -> new HashMap<>());
+    private OpenHashMap<IpPrefix, RouteEntry> table(AddressFamily family) {
+        return locRib.computeIfAbsent(family, f -> new OpenHashMap<>());
     }
 
     private void touch(AddressFamily family, IpPrefix prefix) {
@@ -106,9 +120,8 @@ public final class Rib {
             groups.put(key, group);
             // A new group learns what it would advertise for the whole table (no member yet to tell).
             for (AddressFamily family : key.families()) {
-                for (RouteEntry entry : table(family).values()) {
-                    group.update(family, entry.prefix(), entry);
-                }
+                UpdateGroup created = group;
+                table(family).forEach((prefix, entry) -> created.update(family, prefix, entry));
             }
         }
         Member old = members.remove(peer.id());
@@ -163,20 +176,16 @@ public final class Rib {
         if (tables == null) {
             return;
         }
-        for (Map.Entry<AddressFamily, HashMap<Nlri, Path>> e : tables.adjIn.entrySet()) {
+        for (Map.Entry<AddressFamily, RefIntSet<RouteEntry>> e : tables.adjIn.entrySet()) {
             AddressFamily family = e.getKey();
-            if (keepStale) {
-                for (Map.Entry<Nlri, Path> p : e.getValue().entrySet()) {
-                    RouteEntry entry = table(family).get(p.getKey().prefix());
-                    Path stale = entry.put(p.getValue().asStale(longLived));
-                    p.setValue(stale);
-                    touch(family, p.getKey().prefix());
+            e.getValue().forEach((entry, pathId) -> {
+                if (keepStale) {
+                    entry.put(entry.find(peer.id(), pathId).asStale(longLived));
+                    touch(family, entry.prefix());
+                } else if (entry.remove(peer.id(), pathId) != null) {
+                    touch(family, entry.prefix());
                 }
-            } else {
-                for (Nlri nlri : e.getValue().keySet()) {
-                    removeFromLocRib(family, peer.id(), nlri);
-                }
-            }
+            });
         }
         if (!keepStale) {
             peers.remove(peer.id());
@@ -189,20 +198,43 @@ public final class Rib {
         if (tables == null) {
             return 0;
         }
-        int removed = 0;
-        Iterator<Map.Entry<Nlri, Path>> it = tables.in(family).entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Nlri, Path> e = it.next();
-            if (e.getValue().stale()) {
-                it.remove();
-                removeFromLocRib(family, peer.id(), e.getKey());
-                removed++;
+        RefIntSet<RouteEntry> in = tables.in(family);
+        Removals stale = new Removals();
+        in.forEach((entry, pathId) -> {
+            if (entry.find(peer.id(), pathId).stale()) {
+                stale.add(entry, pathId);
             }
-        }
-        if (!members.containsKey(peer.id()) && tables.adjIn.values().stream().allMatch(Map::isEmpty)) {
+        });
+        stale.apply(family, peer.id(), in);
+        if (!members.containsKey(peer.id()) && tables.received() == 0) {
             peers.remove(peer.id());
         }
-        return removed;
+        return stale.size;
+    }
+
+    /** Pairs to drop from an Adj-RIB-In once its iteration is over (the set cannot change during it). */
+    private final class Removals {
+        RouteEntry[] entries = new RouteEntry[8];
+        int[] pathIds = new int[8];
+        int size;
+
+        void add(RouteEntry entry, int pathId) {
+            if (size == entries.length) {
+                entries = java.util.Arrays.copyOf(entries, size * 2);
+                pathIds = java.util.Arrays.copyOf(pathIds, size * 2);
+            }
+            entries[size] = entry;
+            pathIds[size++] = pathId;
+        }
+
+        void apply(AddressFamily family, int peerId, RefIntSet<RouteEntry> in) {
+            for (int i = 0; i < size; i++) {
+                in.remove(entries[i], pathIds[i]);
+                if (entries[i].remove(peerId, pathIds[i]) != null) {
+                    touch(family, entries[i].prefix());
+                }
+            }
+        }
     }
 
     /**
@@ -216,43 +248,34 @@ public final class Rib {
         if (tables == null) {
             return 0;
         }
-        int kept = 0;
-        Iterator<Map.Entry<Nlri, Path>> it = tables.in(family).entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Nlri, Path> e = it.next();
-            Path path = e.getValue();
+        RefIntSet<RouteEntry> in = tables.in(family);
+        Removals dropped = new Removals();
+        int[] kept = {0};
+        in.forEach((entry, pathId) -> {
+            Path path = entry.find(peer.id(), pathId);
             if (!path.stale() || path.llgrStale()) {
-                continue;
+                return;
             }
             Communities communities = path.attributes().communities();
             if (communities != null && communities.contains(NO_LLGR)) {
-                it.remove();
-                removeFromLocRib(family, peer.id(), e.getKey());
-                continue;
+                dropped.add(entry, pathId);
+                return;
             }
             int[] values = communities == null ? new int[0] : communities.values();
             int[] tagged = java.util.Arrays.copyOf(values, values.length + 1);
             tagged[values.length] = LLGR_STALE;
             PathAttributes attributes = interner.intern(path.attributes().with(new Communities(tagged)));
-            RouteEntry entry = table(family).get(e.getKey().prefix());
-            Path stale = entry.put(new Path(path.source(), path.receivedPathId(), path.localPathId(), attributes, true, true));
-            e.setValue(stale);
-            touch(family, e.getKey().prefix());
-            kept++;
-        }
-        return kept;
+            entry.put(new Path(path.source(), path.receivedPathId(), path.localPathId(), attributes, true, true));
+            touch(family, entry.prefix());
+            kept[0]++;
+        });
+        dropped.apply(family, peer.id(), in);
+        return kept[0];
     }
 
     /** RFC 9494 §5: the well-known LLGR_STALE (65535:6) and NO_LLGR (65535:7) communities. */
     public static final int LLGR_STALE = 0xFFFF0006;
     public static final int NO_LLGR = 0xFFFF0007;
-
-    private void removeFromLocRib(AddressFamily family, int peerId, Nlri nlri) {
-        RouteEntry entry = table(family).get(nlri.prefix());
-        if (entry != null && entry.remove(peerId, nlri.pathId()) != null) {
-            touch(family, nlri.prefix());
-        }
-    }
 
     /** Applies one UPDATE from {@code peer}, RFC 7606 verdicts included (treat-as-withdraw). */
     public void update(RibPeer peer, Update update) {
@@ -265,7 +288,7 @@ public final class Rib {
             if (update.disabledFamilies().contains(family)) {
                 continue;
             }
-            HashMap<Nlri, Path> in = tables.in(family);
+            RefIntSet<RouteEntry> in = tables.in(family);
             NlriList unreachable = update.unreachable(family);
             tables.withdrawsReceived += unreachable.size();
             for (int i = 0; i < unreachable.size(); i++) {
@@ -285,24 +308,28 @@ public final class Rib {
                     tables.updatesRejected++;
                     withdraw(family, peer, in, nlri);
                 } else {
-                    Path old = in.get(nlri);
+                    RouteEntry entry = table(family).computeIfAbsent(nlri.prefix(), RouteEntry::new);
+                    Path old = entry.find(peer.id(), nlri.pathId());
                     if (old != null && !old.stale() && old.attributes() == attributes) {
                         tables.updatesIgnored++; // interned: the same instance means the same attributes
                     }
-                    RouteEntry entry = table(family).computeIfAbsent(nlri.prefix(), RouteEntry::new);
-                    in.put(nlri, entry.put(new Path(peer, nlri.pathId(), 0, attributes, false, false)));
-                    touch(family, nlri.prefix());
+                    entry.put(new Path(peer, nlri.pathId(), 0, attributes, false, false));
+                    in.add(entry, nlri.pathId());
+                    touch(family, entry.prefix());
                 }
             }
         }
     }
 
-    private boolean withdraw(AddressFamily family, RibPeer peer, HashMap<Nlri, Path> in, Nlri nlri) {
-        if (in.remove(nlri) != null) {
-            removeFromLocRib(family, peer.id(), nlri);
-            return true;
+    private boolean withdraw(AddressFamily family, RibPeer peer, RefIntSet<RouteEntry> in, Nlri nlri) {
+        RouteEntry entry = table(family).get(nlri.prefix());
+        if (entry == null || !in.remove(entry, nlri.pathId())) {
+            return false;
         }
-        return false;
+        if (entry.remove(peer.id(), nlri.pathId()) != null) {
+            touch(family, entry.prefix());
+        }
+        return true;
     }
 
     /**
@@ -363,12 +390,13 @@ public final class Rib {
         Map<UpdateGroup, List<UpdateGroup.Change>> batches = new LinkedHashMap<>();
         for (Map.Entry<AddressFamily, LinkedHashSet<IpPrefix>> e : touched.entrySet()) {
             AddressFamily family = e.getKey();
-            HashMap<IpPrefix, RouteEntry> table = table(family);
-            for (IpPrefix prefix : e.getValue()) {
-                RouteEntry entry = table.get(prefix);
+            OpenHashMap<IpPrefix, RouteEntry> table = table(family);
+            for (IpPrefix touchedPrefix : e.getValue()) {
+                RouteEntry entry = table.get(touchedPrefix);
                 if (entry == null) {
                     continue;
                 }
+                IpPrefix prefix = entry.prefix(); // the one instance the tables share for this prefix
                 entry.decide();
                 if (entry.isEmpty()) {
                     table.remove(prefix);
@@ -416,7 +444,7 @@ public final class Rib {
     /** Paths received from {@code peer} (its Adj-RIB-In), all families. */
     public int receivedCount(RibPeer peer) {
         PeerTables tables = peers.get(peer.id());
-        return tables == null ? 0 : tables.adjIn.values().stream().mapToInt(Map::size).sum();
+        return tables == null ? 0 : tables.received();
     }
 
     /**
@@ -425,16 +453,16 @@ public final class Rib {
      */
     public Map<java.net.InetAddress, PeerRouteStats> peerStats() {
         Map<Integer, Integer> preferred = new HashMap<>();
-        for (HashMap<IpPrefix, RouteEntry> table : locRib.values()) {
-            for (RouteEntry entry : table.values()) {
+        for (OpenHashMap<IpPrefix, RouteEntry> table : locRib.values()) {
+            table.forEach((prefix, entry) -> {
                 if (entry.best() != null) {
                     preferred.merge(entry.best().source().id(), 1, Integer::sum);
                 }
-            }
+            });
         }
         Map<java.net.InetAddress, PeerRouteStats> out = new HashMap<>();
         for (PeerTables t : peers.values()) {
-            int imported = t.adjIn.values().stream().mapToInt(Map::size).sum();
+            int imported = t.received();
             Member m = members.get(t.peer.id());
             long exported = m == null ? 0 : m.group().exportedTo(m);
             out.put(t.peer.address(), new PeerRouteStats(imported, preferred.getOrDefault(t.peer.id(), 0), exported,

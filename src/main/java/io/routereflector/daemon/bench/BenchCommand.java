@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
         subcommands = {BenchConfigCommand.class, BenchSummaryCommand.class},
         footer = {"", "Scenarios (sizes default to the issue's presets):",
                 "  A  cold start: N nodes (1000) × K blocks (4) dial at once",
-                "  B  churn: after A, 20 events/s for 120 s; every 30 s 5 % of the nodes drop, back after 10 s",
+                "  B  churn: after A, 20 events/s for 120 s; every 30 s 5 %% of the nodes drop, back after 10 s",
                 "  C  membership: after A, 100 nodes join in bursts of 10 every 2 s (--membership), then leave",
                 "  D  big table: 2 speakers × 100 000 blocks reflected to 10 clients",
                 "", "Examples:",
@@ -222,21 +222,35 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Stop-the-world pauses from a unified GC log ({@code -Xlog:gc}): lines "... Pause ... 1.234ms". */
+    /**
+     * Pauses from a unified JVM log. "... Pause ... 1.234ms" lines are the collector's own pauses (G1 and
+     * Shenandoah log them under {@code gc}, ZGC under {@code gc+phases}); "Safepoint ..., Total: N ns"
+     * lines ({@code safepoint}) are every stop of the application threads, time to reach the safepoint
+     * included, whatever caused it. Log with {@code -Xlog:gc,gc+phases,safepoint:file=F} to get both.
+     */
     static void gcPauses(Path log, Report report) throws java.io.IOException {
         if (!Files.isReadable(log)) {
             report.note("GC log " + log + " not readable");
             return;
         }
         LatencyHistogram pauses = new LatencyHistogram();
+        LatencyHistogram stops = new LatencyHistogram();
         java.util.regex.Pattern pause = java.util.regex.Pattern.compile("\\bPause\\b.*?([0-9]+(?:\\.[0-9]+)?)ms\\s*$");
+        java.util.regex.Pattern safepoint = java.util.regex.Pattern.compile("\\bSafepoint \".*\\bTotal: ([0-9]+) ns");
         for (String line : Files.readAllLines(log)) {
             java.util.regex.Matcher m = pause.matcher(line);
             if (m.find()) {
                 pauses.recordNanos((long) (Double.parseDouble(m.group(1)) * 1_000_000));
             }
+            m = safepoint.matcher(line);
+            if (m.find()) {
+                stops.recordNanos(Long.parseLong(m.group(1)));
+            }
         }
         report.latency("gc_pause", pauses, "reflector GC pauses since it started");
+        if (stops.count() > 0) {
+            report.latency("stw_pause", stops, "every stop of the reflector's threads (safepoints), reaching it included");
+        }
     }
 
     static double round(double v) {

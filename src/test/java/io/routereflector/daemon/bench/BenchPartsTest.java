@@ -36,6 +36,27 @@ class BenchPartsTest {
         assertTrue(h.quantileMicros(0.0001) <= 3, "exact below 32 µs");
     }
 
+    @Test
+    void gcLogPausesOfEveryCollectorAndSafepointTotalsAreRead() throws Exception {
+        Path log = dir.resolve("gc.log");
+        Files.write(log, List.of(
+                "[0.039s][info][gc       ] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 12M->2M(256M) 2.564ms",
+                "[0.083s][info][gc] GC(1) Pause Init Mark (unload classes) 0.025ms",
+                "[0.099s][info][gc       ] GC(1) Pause Final Mark (unload classes) 0.089ms",
+                "[0.149s][info][gc,phases] GC(2) Pause Mark Start 0.012ms",
+                "[0.150s][info][gc,phases] GC(2) Concurrent Mark 12.000ms",
+                "[0.084s][info][safepoint] Safepoint \"ShenandoahInitMark\", Time since last: 66518839 ns, "
+                        + "Reaching safepoint: 113969 ns, Cleanup: 37318 ns, At safepoint: 65712 ns, Total: 216999 ns",
+                "[0.084s][info][safepoint] Safepoint \"G1CollectForAllocation\", Time since last: 1 ns, "
+                        + "Reaching safepoint: 3592 ns, Cleanup: 5651 ns, At safepoint: 2620910 ns, Total: 7630153 ns"));
+        Report report = new Report();
+        BenchCommand.gcPauses(log, report);
+        assertEquals(4L, report.value("gc_pause_count"), "the concurrent phase is not a pause");
+        assertEquals(2.564, (double) report.value("gc_pause_max_ms"), 0.01);
+        assertEquals(2L, report.value("stw_pause_count"));
+        assertEquals(7.63, (double) report.value("stw_pause_max_ms"), 0.01);
+    }
+
     private static void assertWithin(long expected, long actual, double relative) {
         assertTrue(Math.abs(actual - expected) <= expected * relative, "expected ~" + expected + ", got " + actual);
     }

@@ -12,6 +12,15 @@ public record Ipv4Prefix(int address, int length) implements IpPrefix {
         }
     }
 
+    /**
+     * Mixed, because the record's default (31 × address + length) keeps the host bits' zeros: every
+     * Calico /26 would land in the same 1/64 of a hash table's buckets.
+     */
+    @Override
+    public int hashCode() {
+        return PrefixHash.mix(((long) address << 8) | length);
+    }
+
     static int mask(int length) {
         return length == 0 ? 0 : -1 << (32 - length);
     }

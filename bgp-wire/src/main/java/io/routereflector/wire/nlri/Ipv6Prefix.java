@@ -7,6 +7,12 @@ import java.net.UnknownHostException;
 /** An IPv6 prefix: the address as two big-endian longs, host bits zero. */
 public record Ipv6Prefix(long high, long low, int length) implements IpPrefix {
 
+    /** Mixed, like {@link Ipv4Prefix#hashCode()}: the zero host bits must not decide the bucket. */
+    @Override
+    public int hashCode() {
+        return PrefixHash.mix(high * 0x9E3779B97F4A7C15L + low + length);
+    }
+
     public Ipv6Prefix {
         if (length < 0 || length > 128) {
             throw new IllegalArgumentException("IPv6 prefix length out of range: " + length);

@@ -118,4 +118,19 @@ class IpPrefixTest {
         assertThrows(IllegalArgumentException.class, () -> new AddressFamily(1, -1));
         assertEquals("10.0.0.0/8", Nlri.of(IpPrefix.parse("10.0.0.0/8")).toString());
     }
+
+    /** Calico's blocks differ only above their host bits: the hash must still spread them over buckets. */
+    @Test
+    void hashesOfAlignedBlocksFillEveryLowBucket() {
+        java.util.Set<Integer> v4 = new java.util.HashSet<>();
+        java.util.Set<Integer> v6 = new java.util.HashSet<>();
+        for (int i = 0; i < 4096; i++) {
+            v4.add(new Ipv4Prefix(0x0A000000 + (i << 6), 26).hashCode() & 255);
+            v6.add(new Ipv6Prefix(0xFD00000000000000L, (long) i << 6, 122).hashCode() & 255);
+        }
+        assertEquals(256, v4.size(), "IPv4 /26 buckets used of 256");
+        assertEquals(256, v6.size(), "IPv6 /122 buckets used of 256");
+        assertEquals(new Ipv4Prefix(0x0A000040, 26).hashCode(), Ipv4Prefix.parse("10.0.0.64/26").hashCode());
+        assertTrue(new Ipv4Prefix(0x0A000000, 25).hashCode() != new Ipv4Prefix(0x0A000000, 26).hashCode());
+    }
 }

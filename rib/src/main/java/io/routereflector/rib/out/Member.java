@@ -98,6 +98,11 @@ public final class Member {
         return pending.computeIfAbsent(family, f -> new LinkedHashMap<>());
     }
 
+    /** The backlog of {@code family} is worked off: let its table go (a map keeps its capacity when emptied). */
+    void caughtUp(AddressFamily family) {
+        pending.remove(family);
+    }
+
     /** Remembers what this member saw of {@code prefix} before the first change it missed. */
     void missed(AddressFamily family, IpPrefix prefix, Path[] seen) {
         pending(family).putIfAbsent(prefix, seen);

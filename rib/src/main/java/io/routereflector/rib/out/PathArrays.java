@@ -43,6 +43,22 @@ final class PathArrays {
         return false;
     }
 
+    /**
+     * How an Adj-RIB-Out stores a non-empty state: the one path itself (nearly always — its array
+     * would cost 24 bytes per prefix), or the array of two or more.
+     */
+    static Object compact(Path[] paths) {
+        return paths.length == 1 ? paths[0] : paths;
+    }
+
+    /** The state stored by {@link #compact}, or null for none, as an array (never the stored one to change). */
+    static Path[] expand(Object stored) {
+        if (stored == null) {
+            return NONE;
+        }
+        return stored instanceof Path one ? new Path[] {one} : (Path[]) stored;
+    }
+
     /** What member {@code m} holds of a group state: everything but its own paths. */
     static Path[] view(Path[] state, Member m) {
         int own = 0;

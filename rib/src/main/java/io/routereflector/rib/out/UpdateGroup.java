@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.routereflector.rib.Path;
 import io.routereflector.rib.RouteEntry;
 import io.routereflector.rib.reflection.Reflection;
+import io.routereflector.rib.table.OpenHashMap;
 import io.routereflector.wire.MessageCodec;
 import io.routereflector.wire.WireSettings;
 import io.routereflector.wire.message.RouteRefresh;
@@ -42,7 +43,8 @@ public final class UpdateGroup {
     private final long localAs;
     private final ByteBufAllocator allocator;
     private final List<Member> members = new ArrayList<>();
-    private final Map<AddressFamily, HashMap<IpPrefix, Path[]>> advertised = new HashMap<>();
+    /** Per prefix a Path, or a Path[] of two or more (see {@link PathArrays#compact}). */
+    private final Map<AddressFamily, OpenHashMap<IpPrefix, Object>> advertised = new HashMap<>();
     private final HashMap<ExportKey, PathAttributes> exportCache = new HashMap<>();
     private long encodedMessages;
     private long encodedPartitions;
@@ -100,8 +102,12 @@ public final class UpdateGroup {
         members.remove(member);
     }
 
-    private HashMap<IpPrefix, Path[]> advertised(AddressFamily family) {
-        return advertised.computeIfAbsent(family, f -> new HashMap<>());
+    private OpenHashMap<IpPrefix, Object> advertised(AddressFamily family) {
+        return advertised.computeIfAbsent(family, f -> new OpenHashMap<>());
+    }
+
+    private Path[] advertisedNow(AddressFamily family, IpPrefix prefix) {
+        return PathArrays.expand(advertised(family).get(prefix));
     }
 
     /** What this group should advertise for {@code entry} now (null entry: nothing). */
@@ -110,13 +116,16 @@ public final class UpdateGroup {
             return NONE;
         }
         if (settings.addPath(family)) {
-            List<Path> out = new ArrayList<>(entry.paths().size());
-            for (Path p : entry.paths()) {
+            int n = entry.pathCount();
+            Path[] out = new Path[n];
+            int kept = 0;
+            for (int i = 0; i < n; i++) {
+                Path p = entry.path(i);
                 if (allowed(p)) {
-                    out.add(p);
+                    out[kept++] = p;
                 }
             }
-            return out.isEmpty() ? NONE : out.toArray(NONE);
+            return kept == 0 ? NONE : kept == n ? out : java.util.Arrays.copyOf(out, kept);
         }
         Path best = entry.best();
         return allowed(best) ? new Path[] {best} : NONE;
@@ -137,8 +146,8 @@ public final class UpdateGroup {
         if (!key.families().contains(family)) {
             return null;
         }
-        HashMap<IpPrefix, Path[]> table = advertised(family);
-        Path[] before = table.getOrDefault(prefix, NONE);
+        OpenHashMap<IpPrefix, Object> table = advertised(family);
+        Path[] before = PathArrays.expand(table.get(prefix));
         Path[] now = desired(family, entry);
         if (PathArrays.same(before, now)) {
             return null;
@@ -146,7 +155,7 @@ public final class UpdateGroup {
         if (now.length == 0) {
             table.remove(prefix);
         } else {
-            table.put(prefix, now);
+            table.put(prefix, PathArrays.compact(now));
         }
         count(before, -1);
         count(now, 1);
@@ -162,7 +171,7 @@ public final class UpdateGroup {
 
     /** The paths this group advertises for {@code prefix} (each member gets those it did not send). */
     public List<Path> advertised(AddressFamily family, IpPrefix prefix) {
-        return List.of(advertised(family).getOrDefault(prefix, NONE));
+        return List.of(advertisedNow(family, prefix));
     }
 
     /** Paths this group advertises to {@code m}: everything but the paths {@code m} itself sent. */
@@ -330,7 +339,6 @@ public final class UpdateGroup {
         }
         for (AddressFamily family : key.families()) {
             LinkedHashMap<IpPrefix, Path[]> pending = m.pending(family);
-            HashMap<IpPrefix, Path[]> table = advertised(family);
             boolean addPath = settings.addPath(family);
             while (!pending.isEmpty()) {
                 if (!m.sink().isWritable()) {
@@ -343,7 +351,7 @@ public final class UpdateGroup {
                     Map.Entry<IpPrefix, Path[]> e = it.next();
                     it.remove();
                     Path[] known = e.getValue();
-                    Path[] now = PathArrays.view(table.getOrDefault(e.getKey(), NONE), m);
+                    Path[] now = PathArrays.view(advertisedNow(family, e.getKey()), m);
                     diff(family, e.getKey(), known, now, addPath, part);
                 }
                 m.exported(part.announced, part.withdrawn);
@@ -352,6 +360,7 @@ public final class UpdateGroup {
                     m.sink().write(buf);
                 }
             }
+            m.caughtUp(family);
             if (!m.endOfRibSent(family)) {
                 m.sink().write(UpdatePacker.endOfRib(family, settings, allocator));
                 m.markEndOfRibSent(family);
@@ -408,12 +417,12 @@ public final class UpdateGroup {
         for (AddressFamily family : key.families()) {
             Map<Integer, Partition> bySource = new LinkedHashMap<>();
             boolean addPath = settings.addPath(family);
-            for (Map.Entry<IpPrefix, Path[]> e : advertised(family).entrySet()) {
-                for (Path p : e.getValue()) {
+            advertised(family).forEach((prefix, stored) -> {
+                for (Path p : PathArrays.expand(stored)) {
                     bySource.computeIfAbsent(p.source().id(), k -> new Partition())
-                            .announce(family, exported(p), addPath ? new Nlri(e.getKey(), p.localPathId()) : Nlri.of(e.getKey()));
+                            .announce(family, exported(p), addPath ? new Nlri(prefix, p.localPathId()) : Nlri.of(prefix));
                 }
-            }
+            });
             ByteBuf all = allocator.buffer();
             Map<Integer, int[]> skip = new HashMap<>();
             try {
@@ -456,9 +465,8 @@ public final class UpdateGroup {
             m.sink().write(MessageCodec.encode(RouteRefresh.beginOfRefresh(family), settings, allocator));
             m.startRefresh(family);
         }
-        for (IpPrefix prefix : advertised(family).keySet()) {
-            m.pending(family).put(prefix, NONE);
-        }
+        LinkedHashMap<IpPrefix, Path[]> pending = m.pending(family);
+        advertised(family).forEach((prefix, stored) -> pending.put(prefix, NONE));
         m.behind(true);
     }
 }

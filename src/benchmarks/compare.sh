@@ -172,7 +172,7 @@ run_one() {
     case "$label" in
         routereflector|routereflector-file)
             java -jar "$jar" bench config --target calico "${plan[@]}" --out "$d/cluster.yaml"
-            ip netns exec "$ns" env LOG_LEVEL=warn JAVA_EXTRA_OPTS="-Xlog:gc:file=$d/gc.log" "$out/bin/routereflector" run \
+            ip netns exec "$ns" env LOG_LEVEL=warn JAVA_EXTRA_OPTS="-Xlog:gc,gc+phases,safepoint:file=$d/gc.log" "$out/bin/routereflector" run \
                 --node bench-rr --datastore-path "$d/cluster.yaml" > "$d/reflector.log" 2>&1 &
             rr_pid=$!
             membership=(--membership "file:$d/cluster.yaml" --gc-log "$d/gc.log")
@@ -180,7 +180,7 @@ run_one() {
         routereflector-etcd)
             start_etcd "$d"
             in_ns java -jar "$jar" bench config --target etcd --etcd "http://127.0.0.1:$etcd_port" "${plan[@]}"
-            ip netns exec "$ns" env LOG_LEVEL=warn JAVA_EXTRA_OPTS="-Xlog:gc:file=$d/gc.log" "$out/bin/routereflector" run \
+            ip netns exec "$ns" env LOG_LEVEL=warn JAVA_EXTRA_OPTS="-Xlog:gc,gc+phases,safepoint:file=$d/gc.log" "$out/bin/routereflector" run \
                 --node bench-rr --datastore-type etcdv3 --etcd-endpoints "http://127.0.0.1:$etcd_port" > "$d/reflector.log" 2>&1 &
             rr_pid=$!
             membership=(--membership "etcd:http://127.0.0.1:$etcd_port" --gc-log "$d/gc.log")

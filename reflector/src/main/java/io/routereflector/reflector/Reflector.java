@@ -187,12 +187,17 @@ public final class Reflector implements SessionListener, AutoCloseable {
     }
 
     private void onRib(String what, Runnable task) {
+        onRib(what, null, task);
+    }
+
+    /** {@code what} and {@code peer} are only joined for the error log: an UPDATE must not build a string. */
+    private void onRib(String what, Object peer, Runnable task) {
         ribThread.execute(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {
                 // A bug must not take the RIB thread down with it: log and carry on with the next task.
-                LOG.error("RIB task '{}' failed", what, e);
+                LOG.error("RIB task '{}{}' failed", what, peer == null ? "" : " " + peer, e);
             }
             queueFlush();
         });
@@ -222,7 +227,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
         Negotiated n = session.negotiated();
         PeerConfig config = session.config();
         InetAddress local = session.localAddress();
-        onRib("established " + session.address(), () -> {
+        onRib("established", session.address(), () -> {
             ScheduledFuture<?> timer = staleTimers.remove(session.address());
             if (timer != null) {
                 timer.cancel(false);
@@ -264,7 +269,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
     @Override
     public void update(PeerSession session, Update update) {
         long handedOff = System.nanoTime();
-        onRib("update from " + session.address(), () -> {
+        onRib("update from", session.address(), () -> {
             RibPeer peer = ribPeers.get(session.address());
             if (peer == null) {
                 return;
@@ -294,7 +299,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
             return; // BoRR/EoRR from the peer only bracket its own re-advertisement (RFC 7313 §4).
         }
         boolean enhanced = session.negotiated() != null && session.negotiated().enhancedRouteRefresh();
-        onRib("route refresh from " + session.address(), () -> {
+        onRib("route refresh from", session.address(), () -> {
             RibPeer peer = ribPeers.get(session.address());
             if (peer != null) {
                 rib.refresh(peer, refresh.family(), enhanced);
@@ -304,7 +309,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
 
     @Override
     public void down(PeerSession session, DownReason reason, boolean keepRoutesForGracefulRestart) {
-        onRib("down " + session.address(), () -> {
+        onRib("down", session.address(), () -> {
             RibPeer peer = ribPeers.remove(session.address());
             // The session has already dropped its Established connection (session.negotiated() is null
             // by now): the restart time is the one recorded when that connection came up.
@@ -381,7 +386,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
 
     @Override
     public void writable(PeerSession session) {
-        onRib("writable " + session.address(), () -> {
+        onRib("writable", session.address(), () -> {
             RibPeer peer = ribPeers.get(session.address());
             if (peer != null) {
                 rib.writable(peer);

@@ -43,12 +43,18 @@ final class Scenarios {
         }
         boolean up = waitFor(() -> count(members, true) == members.size(), options.timeout);
         long upAt = t0;
+        LatencyHistogram upTimes = new LatencyHistogram();
         for (int i : members) {
-            upAt = Math.max(upAt, run.node(i).upAt);
+            long at = run.node(i).upAt;
+            upAt = Math.max(upAt, at);
+            if (at != 0) {
+                upTimes.recordNanos(at - t0);
+            }
         }
         report.add(prefix + "established", up ? members.size() : count(members, true), "", "sessions Established");
         report.add(prefix + "all_established_ms", up ? Report.millisFromNanos(upAt - t0) : -1, "ms",
                 "from the first dial until every session was Established (-1: not all within --timeout)");
+        report.latency(prefix + "established_at", upTimes, "from the first dial until a session was Established");
         boolean converged = waitFor(() -> count(members, false) == members.size(), options.timeout);
         long convergedAt = t0;
         for (int i : members) {

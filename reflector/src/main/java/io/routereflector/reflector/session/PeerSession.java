@@ -2,6 +2,7 @@ package io.routereflector.reflector.session;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -55,6 +56,8 @@ public final class PeerSession {
     private volatile Notification lastSent;
     private volatile Notification lastReceived;
     private final SessionCounters counters = new SessionCounters();
+    /** Written since the last flush; touched only by the writer (the RIB thread). */
+    private final List<ByteBuf> outbox = new ArrayList<>(2);
 
     PeerSession(PeerConfig config, Negotiation.Local local, EventLoop loop, Transport transport, SessionListener listener) {
         this.config = config;
@@ -147,7 +150,7 @@ public final class PeerSession {
     /**
      * Queues pre-encoded UPDATE bytes, typically a {@code retainedDuplicate()} shared with the other
      * members of an update group; they are not modified. Released (and false returned) when the
-     * session is not Established.
+     * session is not Established. Nothing moves until {@link #flush()}.
      */
     public boolean write(ByteBuf message) {
         Connection c = established;
@@ -156,15 +159,29 @@ public final class PeerSession {
             return false;
         }
         counters.countSent(message);
-        c.channel().write(message, c.channel().voidPromise());
+        outbox.add(message);
         return true;
     }
 
+    /**
+     * Hands what {@link #write} queued to the channel as one message and one task on its event loop:
+     * a write from outside the loop is a task and a wake-up of its own, and an event fanned out to a
+     * thousand clients would otherwise cost two thousand of them.
+     */
     public void flush() {
-        Connection c = established;
-        if (c != null && c.channel() != null) {
-            c.channel().flush();
+        if (outbox.isEmpty()) {
+            return;
         }
+        ByteBuf message = outbox.size() == 1 ? outbox.get(0)
+                : Unpooled.wrappedBuffer(outbox.size(), outbox.toArray(new ByteBuf[0]));
+        outbox.clear();
+        Connection c = established;
+        Channel ch = c == null ? null : c.channel();
+        if (ch == null) {
+            message.release();
+            return;
+        }
+        ch.writeAndFlush(message, ch.voidPromise());
     }
 
     /** Our address on the Established connection (next hop self toward eBGP peers), or null. */

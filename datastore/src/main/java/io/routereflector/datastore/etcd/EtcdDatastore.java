@@ -342,7 +342,7 @@ public final class EtcdDatastore implements DesiredState {
         }
         problems = d.problems();
         ReflectorConfig config = d.config() != null ? d.config() : delivered;
-        snapshot = new Snapshot(config, problems, d.settings());
+        // Health before snapshot (both volatile): whoever sees the new problems sees the health they imply.
         if (config == null) {
             health = new Health(Status.FAILED, "no configuration can be derived: "
                     + (problems.isEmpty() ? "no data" : problems.get(problems.size() - 1).toString()));
@@ -353,6 +353,7 @@ public final class EtcdDatastore implements DesiredState {
         } else {
             health = new Health(Status.HEALTHY, config.peers().size() + " peers from " + view.size() + " etcd keys at revision " + revision);
         }
+        snapshot = new Snapshot(config, problems, d.settings());
         if (!d.settings().equals(deliveredSettings)) {
             deliveredSettings = d.settings();
             listener.settingsChanged(d.settings());

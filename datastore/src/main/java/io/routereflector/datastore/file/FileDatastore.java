@@ -202,7 +202,7 @@ public final class FileDatastore implements DesiredState {
             }
         }
         ReflectorConfig config = derived != null ? derived : delivered;
-        snapshot = new Snapshot(config, problems, settings);
+        // Health before snapshot (both volatile): whoever sees the new problems sees the health they imply.
         if (config == null) {
             health = new Health(Status.FAILED, failure != null ? failure : "no configuration can be derived: "
                     + (problems.isEmpty() ? "no data" : problems.get(problems.size() - 1).toString()));
@@ -211,6 +211,7 @@ public final class FileDatastore implements DesiredState {
         } else {
             health = new Health(Status.HEALTHY, config.peers().size() + " peers from " + files.size() + " file(s)");
         }
+        snapshot = new Snapshot(config, problems, settings);
         if (!settings.equals(deliveredSettings)) {
             deliveredSettings = settings;
             listener.settingsChanged(settings);

@@ -247,7 +247,16 @@ public final class BenchCommand implements Callable<Integer> {
                 stops.recordNanos(Long.parseLong(m.group(1)));
             }
         }
-        report.latency("gc_pause", pauses, "reflector GC pauses since it started");
+        if (pauses.count() == 0) {
+            // A log without a single pause: the longest pause was zero (not "unknown", which -1 means).
+            for (String q : new String[] {"count", "p50_ms", "p99_ms", "max_ms"}) {
+                Object zero = q.equals("count") ? (Object) 0L : (Object) 0.0; // no numeric promotion of 0L
+                report.add("gc_pause_" + q, zero, q.equals("count") ? "" : "ms",
+                        "reflector GC pauses since it started: none in the log");
+            }
+        } else {
+            report.latency("gc_pause", pauses, "reflector GC pauses since it started");
+        }
         if (stops.count() > 0) {
             report.latency("stw_pause", stops, "every stop of the reflector's threads (safepoints), reaching it included");
         }

@@ -55,6 +55,14 @@ class BenchPartsTest {
         assertEquals(2.564, (double) report.value("gc_pause_max_ms"), 0.01);
         assertEquals(2L, report.value("stw_pause_count"));
         assertEquals(7.63, (double) report.value("stw_pause_max_ms"), 0.01);
+
+        Path quiet = dir.resolve("quiet.log");
+        Files.write(quiet, List.of("[0.005s][info][gc] Using Shenandoah"));
+        Report none = new Report();
+        BenchCommand.gcPauses(quiet, none);
+        assertEquals(0L, none.value("gc_pause_count"));
+        assertEquals(0.0, (double) none.value("gc_pause_p99_ms"), "no pause at all is a zero, not -1 (unknown)");
+        assertEquals(null, none.value("stw_pause_p99_ms"));
     }
 
     private static void assertWithin(long expected, long actual, double relative) {

@@ -163,11 +163,7 @@ public final class PeerSession {
         return true;
     }
 
-    /**
-     * Hands what {@link #write} queued to the channel as one message and one task on its event loop:
-     * a write from outside the loop is a task and a wake-up of its own, and an event fanned out to a
-     * thousand clients would otherwise cost two thousand of them.
-     */
+    /** Hands what {@link #write} queued to the channel as one message: one task and wake-up of its loop. */
     public void flush() {
         if (outbox.isEmpty()) {
             return;

@@ -41,7 +41,16 @@ final class Scenarios {
             }
             run.dial(members.get(k));
         }
-        boolean up = waitFor(() -> count(members, true) == members.size(), options.timeout);
+        boolean up = waitFor(() -> count(members, true) == members.size() || nobodyAnswers(members.size(), t0), options.timeout);
+        if (nobodyAnswers(members.size(), t0)) {
+            // Nothing listens (or everything is refused): say so now instead of waiting out --timeout twice.
+            report.note("no session came up within " + NOBODY_ANSWERS_SECONDS + " s and all " + run.dialFailures.get()
+                    + " dials failed: is a reflector listening at " + options.plan.reflector + "?");
+            report.add(prefix + "established", 0, "", "sessions Established");
+            report.add(prefix + "all_established_ms", -1, "ms", "nothing answered");
+            report.add(prefix + "convergence_ms", -1, "ms", "nothing answered");
+            return false;
+        }
         long upAt = t0;
         LatencyHistogram upTimes = new LatencyHistogram();
         for (int i : members) {
@@ -254,6 +263,14 @@ final class Scenarios {
             n += (established ? run.isEstablished(i) : run.node(i).converged) ? 1 : 0;
         }
         return n;
+    }
+
+    static final int NOBODY_ANSWERS_SECONDS = 10;
+
+    /** No session is up, every node's dial has failed at least once, and that has lasted 10 s. */
+    private boolean nobodyAnswers(int nodes, long t0) {
+        return run.established.get() == 0 && run.dialFailures.get() >= nodes
+                && System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(NOBODY_ANSWERS_SECONDS);
     }
 
     private boolean waitFor(java.util.function.BooleanSupplier condition, long timeoutSeconds) throws InterruptedException {

@@ -113,4 +113,23 @@ class BenchCommandTest {
             reflector.close();
         }
     }
+
+    /** Nothing listens at the reflector's address: the bench says so after ~10 s instead of waiting out --timeout. */
+    @Test
+    @Timeout(60)
+    void aReflectorThatIsNotThereIsReportedQuickly() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort(); // closed again: nothing listens there now
+        }
+        Path json = dir.resolve("nobody.json");
+        long start = System.nanoTime();
+        JsonNode f = bench(json, "--scenario", "A", "--nodes", "3", "--reflector", "127.0.0.1:" + port, "--timeout", "300");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(0, f.get("established").asInt(), f.toString());
+        assertEquals(-1, f.get("convergence_ms").asInt(), f.toString());
+        assertTrue(seconds < 40, "gave up after " + seconds + " s, not within ~10 s");
+        JsonNode notes = new ObjectMapper().readTree(json.toFile()).get("notes");
+        assertTrue(notes.toString().contains("is a reflector listening at 127.0.0.1:" + port), notes.toString());
+    }
 }

@@ -41,15 +41,13 @@ final class Scenarios {
             }
             run.dial(members.get(k));
         }
-        boolean up = waitFor(() -> count(members, true) == members.size() || nobodyAnswers(members.size(), t0), options.timeout);
-        if (nobodyAnswers(members.size(), t0)) {
+        boolean reached = waitFor(() -> count(members, true) == members.size() || nobodyAnswers(members.size(), t0), options.timeout);
+        boolean nobody = nobodyAnswers(members.size(), t0);
+        boolean up = reached && !nobody;
+        if (nobody) {
             // Nothing listens (or everything is refused): say so now instead of waiting out --timeout twice.
             report.note("no session came up within " + NOBODY_ANSWERS_SECONDS + " s and all " + run.dialFailures.get()
                     + " dials failed: is a reflector listening at " + options.plan.reflector + "?");
-            report.add(prefix + "established", 0, "", "sessions Established");
-            report.add(prefix + "all_established_ms", -1, "ms", "nothing answered");
-            report.add(prefix + "convergence_ms", -1, "ms", "nothing answered");
-            return false;
         }
         long upAt = t0;
         LatencyHistogram upTimes = new LatencyHistogram();
@@ -64,7 +62,7 @@ final class Scenarios {
         report.add(prefix + "all_established_ms", up ? Report.millisFromNanos(upAt - t0) : -1, "ms",
                 "from the first dial until every session was Established (-1: not all within --timeout)");
         report.latency(prefix + "established_at", upTimes, "from the first dial until a session was Established");
-        boolean converged = waitFor(() -> count(members, false) == members.size(), options.timeout);
+        boolean converged = !nobody && waitFor(() -> count(members, false) == members.size(), options.timeout);
         long convergedAt = t0;
         for (int i : members) {
             convergedAt = Math.max(convergedAt, run.node(i).convergedAt);

@@ -65,4 +65,14 @@ public final class AdminClient {
                     + " (is the daemon running? --admin or ROUTEREFLECTOR_ADMIN point elsewhere)");
         }
     }
+
+    /** {@link #get}, or null after telling {@code err} why the daemon cannot be reached (exit {@link #UNREACHABLE}). */
+    Answer getOrReport(String path, java.io.PrintWriter err) throws InterruptedException {
+        try {
+            return get(path);
+        } catch (Unreachable e) {
+            err.println("routereflector: " + e.getMessage());
+            return null;
+        }
+    }
 }

@@ -28,11 +28,8 @@ public final class HealthCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AdminClient.Answer a;
-        try {
-            a = client.get("/health");
-        } catch (AdminClient.Unreachable e) {
-            err.println("routereflector: " + e.getMessage());
+        AdminClient.Answer a = client.getOrReport("/health", err);
+        if (a == null) {
             return AdminClient.UNREACHABLE;
         }
         StatusModel.Health h;

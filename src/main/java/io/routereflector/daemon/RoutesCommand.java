@@ -43,11 +43,8 @@ public final class RoutesCommand implements Callable<Integer> {
         if (limit != null) {
             path.append(sep).append("limit=").append(limit);
         }
-        AdminClient.Answer a;
-        try {
-            a = client.get(path.toString());
-        } catch (AdminClient.Unreachable e) {
-            err.println("routereflector: " + e.getMessage());
+        AdminClient.Answer a = client.getOrReport(path.toString(), err);
+        if (a == null) {
             return AdminClient.UNREACHABLE;
         }
         if (a.status() == 400) {

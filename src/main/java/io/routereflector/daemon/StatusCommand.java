@@ -35,11 +35,8 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AdminClient.Answer a;
-        try {
-            a = client.get(peer == null ? "/status" : "/status/" + AdminClient.encode(peer));
-        } catch (AdminClient.Unreachable e) {
-            err.println("routereflector: " + e.getMessage());
+        AdminClient.Answer a = client.getOrReport(peer == null ? "/status" : "/status/" + AdminClient.encode(peer), err);
+        if (a == null) {
             return AdminClient.UNREACHABLE;
         }
         if (a.status() == 404) {

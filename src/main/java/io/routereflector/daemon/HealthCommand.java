@@ -10,8 +10,8 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** {@code routereflector health}: for exec probes; the same rules as /livez and /readyz. */
-@Command(name = "health", description = {"Liveness and readiness of the running daemon, for exec probes:",
-        "live = the RIB thread and every event loop answer; ready = calico/node's rule (see README)."},
+@Command(name = "health", description = {"Liveness and readiness of the running daemon, for exec probes.",
+        "Live = the RIB thread and every event loop answer; ready = calico/node's rule (see README)."},
         footer = {"", "Exit status: 0 healthy, 1 not live or not ready, 3 the daemon is not reachable."})
 public final class HealthCommand implements Callable<Integer> {
 

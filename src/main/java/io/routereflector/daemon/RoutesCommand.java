@@ -12,8 +12,9 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** {@code routereflector routes [PREFIX]}: Loc-RIB entries with every path (like birdc show route all). */
-@Command(name = "routes", description = {"Loc-RIB entries with every path: source, ORIGINATOR_ID, CLUSTER_LIST, communities,",
-        "the decision step that chose the best (*), and the peers each path was advertised to.",
+@Command(name = "routes", description = {"Loc-RIB entries with every path and the peers each path was advertised to.",
+        "Each path shows its source, ORIGINATOR_ID, CLUSTER_LIST and communities; * marks the best,",
+        "with the decision step that chose it.",
         "PREFIX with a length (10.65.0.0/26) is that prefix; an address alone, every prefix covering it."},
         footer = {"", "Exit status: 0 done, 1 no route matched PREFIX, 2 bad PREFIX, 3 the daemon is not reachable."})
 public final class RoutesCommand implements Callable<Integer> {

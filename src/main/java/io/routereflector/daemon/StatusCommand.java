@@ -13,8 +13,8 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** {@code routereflector status [PEER]}: the peer table of {@code calicoctl node status}, or one peer in detail. */
-@Command(name = "status", description = {"BGP peers and their sessions, per family (like calicoctl node status);",
-        "with PEER (an address or a protocol name such as Mesh_10_0_0_2), its detail (like birdc show protocols all)."},
+@Command(name = "status", description = {"BGP peers and their sessions, per family, like calicoctl node status.",
+        "With PEER (an address or a protocol name such as Mesh_10_0_0_2), its detail (like birdc show protocols all)."},
         footer = {"", "PEER TYPE is where Calico's configuration put the peer: node-to-node mesh, global, node specific;",
                 "legacy /calico/bgp/v1 peers show as rr mesh (another reflector) or rr client.",
                 "Exit status: 0 done, 1 no such peer, 3 the daemon is not reachable."})

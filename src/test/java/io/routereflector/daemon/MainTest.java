@@ -69,4 +69,19 @@ class MainTest {
             assertTrue(run.out().contains(command), command + " missing in " + run.out());
         }
     }
+
+    /** The summary `--help` lists for each command is its first description line: a whole sentence. */
+    @Test
+    void everyCommandSummaryIsASentence() {
+        CommandLine cli = Main.commandLine();
+        for (var entry : cli.getSubcommands().entrySet()) {
+            if (entry.getKey().equals("help")) {
+                continue;
+            }
+            String[] description = entry.getValue().getCommandSpec().usageMessage().description();
+            assertTrue(description.length > 0, entry.getKey() + " has no description");
+            String summary = description[0].strip();
+            assertTrue(summary.endsWith("."), "summary of " + entry.getKey() + " ends mid-sentence: " + summary);
+        }
+    }
 }

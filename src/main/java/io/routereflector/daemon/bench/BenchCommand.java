@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * converges. Each node is a {@link io.routereflector.speaker.SimSpeaker} with its own source address.
  */
 @Command(name = "bench",
-        description = {"Simulate N Calico nodes (one BGP speaker each, own source address) against a reflector and",
-                "report session set-up, convergence, propagation under churn, update pauses during membership",
+        description = {"Simulate N Calico nodes against a reflector and report how it copes.",
+                "Each node is one BGP speaker with its own source address; the report gives session set-up, convergence, propagation under churn, update pauses during membership",
                 "changes, resets, and the reflector's CPU and peak RSS (--reflector-pid)."},
         subcommands = {BenchConfigCommand.class, BenchSummaryCommand.class},
         footer = {"", "Scenarios (sizes default to the issue's presets):",

@@ -288,6 +288,14 @@ public final class Reflector implements SessionListener, AutoCloseable {
                 }
                 return;
             }
+            if (update.hasProblems()) {
+                for (AddressFamily family : update.disabledFamilies()) {
+                    if (!rib.isDisabled(peer, family)) {
+                        LOG.warn("peer {}: {} disabled for the rest of the session (RFC 7606 §2, RFC 4760 §7): {} routes"
+                                + " withdrawn, later UPDATEs for it ignored", peer, family, rib.disableFamily(peer, family));
+                    }
+                }
+            }
             rib.update(peer, update);
             updateLatency.accept(System.nanoTime() - handedOff);
         });

@@ -56,39 +56,6 @@ public final class Rib {
     /** RFC 4724 §4.1 selection deferral after our own restart: no member catches up (no table, no End-of-RIB). */
     private boolean held;
 
-    /**
-     * The Adj-RIB-In of one peer, per family: which (Loc-RIB entry, received path id) pairs it
-     * announced. The paths themselves live only in the entries (found by peer id and path id), so a
-     * route costs the peer one 8-byte slot, not a map node, an NLRI and a prefix.
-     */
-    private static final class PeerTables {
-        RibPeer peer;
-        final Map<AddressFamily, RefIntSet<RouteEntry>> adjIn = new HashMap<>();
-        // Route change counters (PeerRouteStats), per NLRI; RIB thread only.
-        long updatesReceived;
-        long updatesRejected;
-        long updatesIgnored;
-        long withdrawsReceived;
-        long withdrawsIgnored;
-
-        PeerTables(RibPeer peer) {
-            this.peer = peer;
-        }
-
-        RefIntSet<RouteEntry> in(AddressFamily family) {
-            // Entries are unique per prefix, so the prefix's hash serves as the entry's.
-            return adjIn.computeIfAbsent(family, f -> new RefIntSet<>(e -> e.prefix().hashCode()));
-        }
-
-        int received() {
-            int n = 0;
-            for (RefIntSet<RouteEntry> in : adjIn.values()) {
-                n += in.size();
-            }
-            return n;
-        }
-    }
-
     public Rib(int routerId, int clusterId, long localAs, ByteBufAllocator allocator) {
         this.routerId = routerId;
         this.clusterId = clusterId;
@@ -114,6 +81,7 @@ public final class Rib {
         up.peer = peer;
         // Counters start with the session, as BIRD's do.
         up.updatesReceived = up.updatesRejected = up.updatesIgnored = up.withdrawsReceived = up.withdrawsIgnored = 0;
+        up.disabled.clear();
         UpdateGroup group = groups.get(key);
         if (group == null) {
             group = new UpdateGroup(key, clusterId, localAs, allocator);
@@ -277,15 +245,56 @@ public final class Rib {
     public static final int LLGR_STALE = 0xFFFF0006;
     public static final int NO_LLGR = 0xFFFF0007;
 
-    /** Applies one UPDATE from {@code peer}, RFC 7606 verdicts included (treat-as-withdraw). */
+    /**
+     * RFC 4760 §7 (the "AFI/SAFI disable" of RFC 7606 §2): every route of {@code family} received from
+     * the peer goes, stale ones included, and its later UPDATEs for the family are ignored until its
+     * next session ({@link #peerUp}). Returns how many paths were withdrawn.
+     */
+    public int disableFamily(RibPeer peer, AddressFamily family) {
+        PeerTables tables = peers.get(peer.id());
+        if (tables == null || !tables.disabled.add(family)) {
+            return 0;
+        }
+        RefIntSet<RouteEntry> in = tables.adjIn.get(family);
+        if (in == null) {
+            return 0;
+        }
+        Removals all = new Removals();
+        in.forEach(all::add);
+        all.apply(family, peer.id(), in);
+        return all.size;
+    }
+
+    /** True when {@link #disableFamily} disabled {@code family} for the peer's current session. */
+    public boolean isDisabled(RibPeer peer, AddressFamily family) {
+        PeerTables tables = peers.get(peer.id());
+        return tables != null && tables.disabled.contains(family);
+    }
+
+    /**
+     * Applies one UPDATE from {@code peer}, RFC 7606 verdicts included: treat-as-withdraw, and
+     * AFI/SAFI disable through {@link #disableFamily} (the disabled families' NLRI are ignored).
+     */
     public void update(RibPeer peer, Update update) {
         PeerTables tables = peers.get(peer.id());
         if (tables == null) {
             throw new IllegalStateException("UPDATE from " + peer + " whose session is not up");
         }
+        java.util.Set<AddressFamily> disabledNow = update.hasProblems() ? update.disabledFamilies() : java.util.Set.of();
+        for (AddressFamily family : disabledNow) {
+            disableFamily(peer, family);
+        }
         boolean withdrawAll = update.treatAsWithdraw();
         for (AddressFamily family : FAMILIES) {
-            if (update.disabledFamilies().contains(family)) {
+            if (!tables.disabled.isEmpty() && tables.disabled.contains(family)) {
+                if (!disabledNow.contains(family)) {
+                    int announced = update.reachable(family).size();
+                    int withdrawn = update.unreachable(family).size();
+                    tables.updatesReceived += announced;
+                    tables.updatesIgnored += announced;
+                    tables.withdrawsReceived += withdrawn;
+                    tables.withdrawsIgnored += withdrawn;
+                }
                 continue;
             }
             RefIntSet<RouteEntry> in = tables.in(family);

@@ -95,6 +95,33 @@ class RibTest {
     }
 
     @Test
+    void afiSafiDisableWithdrawsThePeersRoutesOfTheFamilyAndIgnoresItUntilTheNextSession() {
+        RibPeer c1 = peer(11, PeerRole.CLIENT);
+        RibPeer c2 = peer(12, PeerRole.CLIENT);
+        up(c1, key(PeerRole.CLIENT, false));
+        RecordingSink s2 = up(c2, key(PeerRole.CLIENT, false));
+        rib.update(c1, announce(calico(c1), "10.1.0.0/26", "10.1.0.64/26"));
+        rib.flush();
+        assertNotNull(s2.route("10.1.0.64/26"));
+        // RFC 4760 §7: an unusable MP_REACH_NLRI of IPv4 unicast (the decoder's verdict, as a value).
+        Update broken = new Update(withdraw().withdrawn(), PathAttributes.EMPTY, withdraw().nlri(),
+                List.of(io.routereflector.wire.attribute.AttributeProblem.disable(14, AddressFamily.IPV4_UNICAST, "test")));
+        rib.update(c1, broken);
+        rib.flush();
+        assertNull(s2.route("10.1.0.0/26"));
+        assertNull(s2.route("10.1.0.64/26"));
+        assertTrue(rib.isDisabled(c1, AddressFamily.IPV4_UNICAST));
+        rib.update(c1, announce(calico(c1), "10.1.1.0/26"));
+        rib.flush();
+        assertNull(s2.route("10.1.1.0/26"), "a route of a disabled family was imported");
+        assertEquals(1, rib.peerStats().get(c1.address()).importUpdatesIgnored());
+        up(c1, key(PeerRole.CLIENT, false));   // a new session
+        rib.update(c1, announce(calico(c1), "10.1.1.0/26"));
+        rib.flush();
+        assertNotNull(s2.route("10.1.1.0/26"));
+    }
+
+    @Test
     void nonClientRoutesGoToClientsOnly_clientRoutesToEveryone() {
         RibPeer mesh1 = peer(2, PeerRole.NON_CLIENT);
         RibPeer mesh2 = peer(3, PeerRole.NON_CLIENT);

@@ -71,6 +71,8 @@ public final class Reflector implements SessionListener, AutoCloseable {
     private final Set<InetAddress> settled = new HashSet<>();
     private final Map<InetAddress, Set<AddressFamily>> awaitingEndOfRib = new HashMap<>();
     private final CompletableFuture<String> released = new CompletableFuture<>();
+    private volatile InboundBackpressure inbound = new InboundBackpressure(InboundBackpressure.HIGH_WATER,
+            InboundBackpressure.LOW_WATER);
     /** Told the nanoseconds from an UPDATE's hand-off by its session to its end on the RIB thread (metrics). */
     private volatile java.util.function.LongConsumer updateLatency = nanos -> { };
 
@@ -152,6 +154,25 @@ public final class Reflector implements SessionListener, AutoCloseable {
         awaitingEndOfRib.clear();
         queueFlush();
         released.complete(why);
+    }
+
+    /**
+     * Sets the inbound backpressure marks: sessions stop reading while more than {@code highWater}
+     * UPDATEs wait for the RIB thread, and read again at {@code lowWater}. Call before the first apply.
+     */
+    public void limitInbound(int highWater, int lowWater) {
+        if (peers.config() != null) {
+            throw new IllegalStateException("the inbound limits are set before the first apply");
+        }
+        inbound = new InboundBackpressure(highWater, lowWater);
+    }
+
+    /** UPDATEs handed to the RIB thread and not yet applied, now and at most so far; sessions paused, and pauses so far. */
+    public record InboundBacklog(int updates, int peak, int pausedSessions, long pauses) { }
+
+    public InboundBacklog inboundBacklog() {
+        InboundBackpressure b = inbound;
+        return new InboundBacklog(b.backlog(), b.peak(), b.pausedSessions(), b.pauses());
     }
 
     public PeerSet peers() {
@@ -269,36 +290,47 @@ public final class Reflector implements SessionListener, AutoCloseable {
     @Override
     public void update(PeerSession session, Update update) {
         long handedOff = System.nanoTime();
+        InboundBackpressure backpressure = inbound;
+        backpressure.queued(session);
         onRib("update from", session.address(), () -> {
-            RibPeer peer = ribPeers.get(session.address());
-            if (peer == null) {
-                return;
+            try {
+                applyUpdate(session, update, handedOff);
+            } finally {
+                backpressure.applied();
             }
-            if (update.isEndOfRib()) {
-                AddressFamily family = update.endOfRibFamily();
-                int swept = rib.sweepStale(peer, family);
-                if (swept > 0) {
-                    LOG.info("peer {}: End-of-RIB {}: {} stale paths removed", peer, family, swept);
-                }
-                Set<AddressFamily> waiting = awaitingEndOfRib.get(session.address());
-                if (deferring && waiting != null && waiting.remove(family) && waiting.isEmpty()) {
-                    awaitingEndOfRib.remove(session.address());
-                    settled.add(session.address());
-                    releaseWhenSettled();
-                }
-                return;
-            }
-            if (update.hasProblems()) {
-                for (AddressFamily family : update.disabledFamilies()) {
-                    if (!rib.isDisabled(peer, family)) {
-                        LOG.warn("peer {}: {} disabled for the rest of the session (RFC 7606 §2, RFC 4760 §7): {} routes"
-                                + " withdrawn, later UPDATEs for it ignored", peer, family, rib.disableFamily(peer, family));
-                    }
-                }
-            }
-            rib.update(peer, update);
-            updateLatency.accept(System.nanoTime() - handedOff);
         });
+    }
+
+    /** RIB thread: one UPDATE from the session's peer. */
+    private void applyUpdate(PeerSession session, Update update, long handedOff) {
+        RibPeer peer = ribPeers.get(session.address());
+        if (peer == null) {
+            return;
+        }
+        if (update.isEndOfRib()) {
+            AddressFamily family = update.endOfRibFamily();
+            int swept = rib.sweepStale(peer, family);
+            if (swept > 0) {
+                LOG.info("peer {}: End-of-RIB {}: {} stale paths removed", peer, family, swept);
+            }
+            Set<AddressFamily> waiting = awaitingEndOfRib.get(session.address());
+            if (deferring && waiting != null && waiting.remove(family) && waiting.isEmpty()) {
+                awaitingEndOfRib.remove(session.address());
+                settled.add(session.address());
+                releaseWhenSettled();
+            }
+            return;
+        }
+        if (update.hasProblems()) {
+            for (AddressFamily family : update.disabledFamilies()) {
+                if (!rib.isDisabled(peer, family)) {
+                    LOG.warn("peer {}: {} disabled for the rest of the session (RFC 7606 §2, RFC 4760 §7): {} routes"
+                            + " withdrawn, later UPDATEs for it ignored", peer, family, rib.disableFamily(peer, family));
+                }
+            }
+        }
+        rib.update(peer, update);
+        updateLatency.accept(System.nanoTime() - handedOff);
     }
 
     @Override

@@ -142,6 +142,8 @@ public final class BgpMetrics {
             add(rows, "routereflector_rib_paths", Tags.of("family", f.toString()), view.paths().getOrDefault(f, 0));
         }
         add(rows, "routereflector_rib_attribute_sets", Tags.empty(), view.attributeSets());
+        add(rows, "routereflector_inbound_backlog_updates", Tags.empty(), view.inbound().updates());
+        add(rows, "routereflector_inbound_paused_sessions", Tags.empty(), view.inbound().pausedSessions());
         add(rows, "routereflector_update_groups", Tags.empty(), view.groupSizes().size());
         List<Integer> sizes = new ArrayList<>(view.groupSizes());
         sizes.sort(java.util.Comparator.reverseOrder());
@@ -191,6 +193,8 @@ public final class BgpMetrics {
             case "routereflector_session_state" -> "BGP FSM state: 1 Idle, 2 Connect, 3 Active, 4 OpenSent, 5 OpenConfirm, 6 Established";
             case "routereflector_session_out_queue_bytes" -> "Bytes queued for the peer's socket";
             case "routereflector_session_backlog_prefixes" -> "Prefixes the peer's catch-up still has to send";
+            case "routereflector_inbound_backlog_updates" -> "UPDATEs received and waiting for the RIB thread";
+            case "routereflector_inbound_paused_sessions" -> "Sessions not reading their socket while the RIB thread catches up";
             default -> name.replace('_', ' ');
         };
     }

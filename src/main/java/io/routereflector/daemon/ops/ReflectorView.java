@@ -26,7 +26,7 @@ import java.util.Set;
 public record ReflectorView(List<PeerSession> sessions, Map<InetAddress, PeerRouteStats> routes,
                             Map<InetAddress, Integer> backlog, Set<InetAddress> gracefulRestart,
                             Map<AddressFamily, Integer> prefixes, Map<AddressFamily, Integer> paths,
-                            List<Integer> groupSizes, int attributeSets) {
+                            List<Integer> groupSizes, int attributeSets, Reflector.InboundBacklog inbound) {
 
     /** IPv4 before IPv6, then by address octets: the order BIRD and calicoctl list peers in. */
     public static final Comparator<InetAddress> ADDRESS_ORDER = Comparator.comparing((InetAddress a) -> a instanceof Inet6Address)
@@ -36,13 +36,15 @@ public record ReflectorView(List<PeerSession> sessions, Map<InetAddress, PeerRou
         List<PeerSession> sessions = new ArrayList<>(reflector.peers().sessions().values());
         sessions.sort(Comparator.comparing(PeerSession::address, ADDRESS_ORDER));
         Set<InetAddress> gr = reflector.gracefulRestartInProgress();
-        ReflectorView view = reflector.query(rib -> fromRib(rib, sessions, gr));
+        Reflector.InboundBacklog inbound = reflector.inboundBacklog();
+        ReflectorView view = reflector.query(rib -> fromRib(rib, sessions, gr, inbound));
         return view;
     }
 
-    private static ReflectorView fromRib(Rib rib, List<PeerSession> sessions, Set<InetAddress> gr) {
+    private static ReflectorView fromRib(Rib rib, List<PeerSession> sessions, Set<InetAddress> gr,
+                                         Reflector.InboundBacklog inbound) {
         if (rib == null) {
-            return new ReflectorView(sessions, Map.of(), Map.of(), gr, Map.of(), Map.of(), List.of(), 0);
+            return new ReflectorView(sessions, Map.of(), Map.of(), gr, Map.of(), Map.of(), List.of(), 0, inbound);
         }
         Map<InetAddress, Integer> backlog = new HashMap<>();
         List<Integer> groupSizes = new ArrayList<>();
@@ -59,7 +61,8 @@ public record ReflectorView(List<PeerSession> sessions, Map<InetAddress, PeerRou
             prefixes.put(f, rib.prefixCount(f));
             paths.put(f, rib.entries(f).stream().mapToInt(e -> e.paths().size()).sum());
         }
-        return new ReflectorView(sessions, rib.peerStats(), backlog, gr, prefixes, paths, groupSizes, rib.internedAttributeSets());
+        return new ReflectorView(sessions, rib.peerStats(), backlog, gr, prefixes, paths, groupSizes, rib.internedAttributeSets(),
+                inbound);
     }
 
     public ReflectorView {

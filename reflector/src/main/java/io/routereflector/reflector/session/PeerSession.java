@@ -142,6 +142,22 @@ public final class PeerSession {
         return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
+    /** Inbound backpressure: stop reading the Established connection's socket (Netty autoRead off). */
+    public void pauseReading() {
+        Channel ch = channel();
+        if (ch != null) {
+            ch.config().setAutoRead(false);
+        }
+    }
+
+    /** Reads again after {@link #pauseReading()} (a later connection starts reading anyway). */
+    public void resumeReading() {
+        Channel ch = channel();
+        if (ch != null) {
+            ch.config().setAutoRead(true);
+        }
+    }
+
     public boolean isWritable() {
         Connection c = established;
         return c != null && c.isWritable();

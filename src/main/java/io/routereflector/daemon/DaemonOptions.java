@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,6 +83,30 @@ public final class DaemonOptions {
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (env LOG_LEVEL); when unset, BGPConfiguration"
                     + " logSeverityScreen applies and is followed live, else info.")
     String logLevel;
+
+    @Option(names = "--max-prefixes", paramLabel = "N", defaultValue = "20000",
+            description = "Routes per address family a peer may send; one more ends its session with Cease / Maximum"
+                    + " Number of Prefixes Reached (RFC 4486); 0 = no limit (default: ${DEFAULT-VALUE}). A BGPPeer"
+                    + " annotation routereflector.io/max-prefixes overrides it for the peers it makes.")
+    int maxPrefixes;
+
+    @Option(names = "--prefix-limit-restart", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long a session ended for exceeding its prefix limit stays down before it starts again"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int prefixLimitRestart;
+
+    /** The daemon-wide prefix limit (0: none) and the idle time after a breach. */
+    record PrefixLimits(int maxPrefixes, Duration restart) { }
+
+    PrefixLimits prefixLimits() throws ConfigError {
+        if (maxPrefixes < 0) {
+            throw new ConfigError("--max-prefixes " + maxPrefixes + ": expected 0 (no limit) or more");
+        }
+        if (prefixLimitRestart < 1 || prefixLimitRestart > 86_400) {
+            throw new ConfigError("--prefix-limit-restart " + prefixLimitRestart + ": expected 1..86400 seconds");
+        }
+        return new PrefixLimits(maxPrefixes, Duration.ofSeconds(prefixLimitRestart));
+    }
 
     /** A start-up error: one clear line, what and where and what was expected. */
     public static final class ConfigError extends Exception {

@@ -62,7 +62,9 @@ public final class RunCommand implements Callable<Integer> {
 
         DesiredState source;
         Duration selectionDeferral;
+        DaemonOptions.PrefixLimits prefixLimits;
         try {
+            prefixLimits = options.prefixLimits();
             source = ConfigLoader.open(options, env);
             selectionDeferral = lifecycleOptions.selectionDeferral();
         } catch (DaemonOptions.ConfigError e) {
@@ -71,6 +73,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         Transport transport = Transport.detect();
         Reflector reflector = new Reflector(transport, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        reflector.limitPrefixes(prefixLimits.maxPrefixes(), prefixLimits.restart());
         // Restart marker, SIGHUP reload, and the GR-friendly stop or decommission: see Lifecycle.
         Lifecycle lifecycle = new Lifecycle(lifecycleOptions.stateDir(env), options, env, reflector, ops, levels);
         lifecycle.begin(selectionDeferral);

@@ -42,7 +42,7 @@ final class InboundBackpressure {
         peak.accumulateAndGet(n, Math::max);
         if (n > highWater && !paused.contains(session)) {
             // Paused before it is listed: whoever takes it off the list resumes it after this pause.
-            session.pauseReading();
+            session.readInbound(false);
             paused.add(session);
             pauses.incrementAndGet();
             if (backlog.get() <= lowWater) {
@@ -62,7 +62,7 @@ final class InboundBackpressure {
         for (Iterator<PeerSession> it = paused.iterator(); it.hasNext(); ) {
             PeerSession session = it.next();
             it.remove();
-            session.resumeReading();
+            session.readInbound(true);
         }
     }
 

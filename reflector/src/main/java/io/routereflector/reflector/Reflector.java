@@ -71,6 +71,11 @@ public final class Reflector implements SessionListener, AutoCloseable {
     private final Set<InetAddress> settled = new HashSet<>();
     private final Map<InetAddress, Set<AddressFamily>> awaitingEndOfRib = new HashMap<>();
     private final CompletableFuture<String> released = new CompletableFuture<>();
+    /** Routes per family a peer may send unless its configuration says otherwise (RFC 4486 §4); 0 = no limit. */
+    public static final int DEFAULT_MAX_PREFIXES = 20_000;
+    public static final Duration DEFAULT_PREFIX_LIMIT_IDLE = Duration.ofSeconds(60);
+    private volatile int maxPrefixes = DEFAULT_MAX_PREFIXES;
+    private volatile Duration prefixLimitIdle = DEFAULT_PREFIX_LIMIT_IDLE;
     private volatile InboundBackpressure inbound = new InboundBackpressure(InboundBackpressure.HIGH_WATER,
             InboundBackpressure.LOW_WATER);
     /** Told the nanoseconds from an UPDATE's hand-off by its session to its end on the RIB thread (metrics). */
@@ -165,6 +170,21 @@ public final class Reflector implements SessionListener, AutoCloseable {
             throw new IllegalStateException("the inbound limits are set before the first apply");
         }
         inbound = new InboundBackpressure(highWater, lowWater);
+    }
+
+    /**
+     * The prefix limit of peers whose configuration sets none (0: no limit), and how long a session
+     * that exceeded its limit stays idle before it starts again. Call before the first apply.
+     */
+    public void limitPrefixes(int defaultLimit, Duration idle) {
+        if (peers.config() != null) {
+            throw new IllegalStateException("the prefix limits are set before the first apply");
+        }
+        if (defaultLimit < 0 || idle.isNegative() || idle.isZero()) {
+            throw new IllegalArgumentException("need a limit >= 0 and an idle time > 0, got " + defaultLimit + " and " + idle);
+        }
+        maxPrefixes = defaultLimit;
+        prefixLimitIdle = idle;
     }
 
     /** UPDATEs handed to the RIB thread and not yet applied, now and at most so far; sessions paused, and pauses so far. */
@@ -330,7 +350,28 @@ public final class Reflector implements SessionListener, AutoCloseable {
             }
         }
         rib.update(peer, update);
+        checkPrefixLimit(session, peer);
         updateLatency.accept(System.nanoTime() - handedOff);
+    }
+
+    /** The routes per family {@code peer} may send (its own limit, else the daemon's); 0 = no limit. */
+    public int prefixLimit(PeerConfig peer) {
+        return peer.maxPrefixes() == PeerConfig.DEFAULT_MAX_PREFIXES ? maxPrefixes : peer.maxPrefixes();
+    }
+
+    /** RFC 4486 §4: past its limit of routes in a family, the peer's session ends and idles a while. */
+    private void checkPrefixLimit(PeerSession session, RibPeer peer) {
+        PeerConfig config = session.config();
+        int limit = prefixLimit(config);
+        if (limit == 0) {
+            return;
+        }
+        for (AddressFamily family : config.families()) {
+            if (rib.receivedCount(peer, family) > limit) {
+                session.prefixLimitReached(family, limit, prefixLimitIdle);
+                return;
+            }
+        }
     }
 
     @Override

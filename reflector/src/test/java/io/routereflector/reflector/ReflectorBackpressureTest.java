@@ -55,6 +55,7 @@ class ReflectorBackpressureTest {
         InetAddress speakerAddress = InetAddress.getByName("127.0.0.2");
         Reflector reflector = new Reflector(Transport.detect(), 1);
         reflector.limitInbound(HIGH, LOW);
+        reflector.limitPrefixes(0, Reflector.DEFAULT_PREFIX_LIMIT_IDLE);   // the flood is no prefix-limit test
         CountDownLatch release = new CountDownLatch(1);
         try (reflector) {
             reflector.apply(new ReflectorConfig((Inet4Address) local, null, AS, List.of(local), 0,

@@ -456,6 +456,13 @@ public final class Rib {
         return tables == null ? 0 : tables.received();
     }
 
+    /** Paths of {@code family} received from {@code peer}. */
+    public int receivedCount(RibPeer peer, AddressFamily family) {
+        PeerTables tables = peers.get(peer.id());
+        RefIntSet<RouteEntry> in = tables == null ? null : tables.adjIn.get(family);
+        return in == null ? 0 : in.size();
+    }
+
     /**
      * Route counts and change counters of every peer the RIB knows (sessions up, or down with stale
      * paths kept), by address; one pass over the Loc-RIB for the preferred counts.

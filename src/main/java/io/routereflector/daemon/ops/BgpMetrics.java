@@ -136,6 +136,8 @@ public final class BgpMetrics {
             add(rows, "routereflector_session_out_queue_bytes", peer, s.pendingWriteBytes());
             add(rows, "routereflector_session_backlog_prefixes", peer, view.backlog().getOrDefault(s.address(), 0));
             add(rows, "routereflector_session_graceful_restart_helping", peer, view.gracefulRestart().contains(s.address()) ? 1 : 0);
+            add(rows, "routereflector_session_prefix_limit", peer, status.reflector().prefixLimit(s.config()));
+            add(rows, "routereflector_session_prefix_limit_idle", peer, s.prefixLimitIdleUntil() != null ? 1 : 0);
         }
         for (AddressFamily f : List.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST)) {
             add(rows, "routereflector_rib_prefixes", Tags.of("family", f.toString()), view.prefixes().getOrDefault(f, 0));
@@ -193,6 +195,8 @@ public final class BgpMetrics {
             case "routereflector_session_state" -> "BGP FSM state: 1 Idle, 2 Connect, 3 Active, 4 OpenSent, 5 OpenConfirm, 6 Established";
             case "routereflector_session_out_queue_bytes" -> "Bytes queued for the peer's socket";
             case "routereflector_session_backlog_prefixes" -> "Prefixes the peer's catch-up still has to send";
+            case "routereflector_session_prefix_limit" -> "Routes per family the peer may send (0: no limit, RFC 4486)";
+            case "routereflector_session_prefix_limit_idle" -> "1 while the session is down for exceeding its prefix limit";
             case "routereflector_inbound_backlog_updates" -> "UPDATEs received and waiting for the RIB thread";
             case "routereflector_inbound_paused_sessions" -> "Sessions not reading their socket while the RIB thread catches up";
             default -> name.replace('_', ' ');

@@ -51,6 +51,13 @@ public final class StatusModel {
         }
     }
 
+    /**
+     * @param limit      routes per family the peer may send, 0 = no limit (RFC 4486 §4)
+     * @param idleUntil  ISO-8601 instant its session starts again after exceeding the limit; null when not idle
+     */
+    public record PrefixLimit(int limit, String idleUntil) {
+    }
+
     /** {@code routereflector status PEER}: BIRD's {@code show protocols all} for one peer. */
     public record PeerDetail(PeerRow peer, String role, long remoteAs, String neighborId, int port, String sourceAddress,
                              String localAddress, List<String> capabilities, int holdTime, long holdRemaining,
@@ -58,7 +65,8 @@ public final class StatusModel {
                              Changes importWithdraws, Changes exportUpdates, Changes exportWithdraws,
                              Map<String, Long> messagesReceived, Map<String, Long> messagesSent, long sessionsEstablished,
                              String lastError, String lastNotificationSent, String lastNotificationReceived,
-                             GracefulRestartState gracefulRestart, long outQueueBytes, int backlogPrefixes) {
+                             GracefulRestartState gracefulRestart, long outQueueBytes, int backlogPrefixes,
+                             PrefixLimit prefixLimit) {
         public PeerDetail {
             capabilities = List.copyOf(capabilities);
             messagesReceived = Map.copyOf(messagesReceived);

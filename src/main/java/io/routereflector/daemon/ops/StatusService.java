@@ -120,7 +120,9 @@ public final class StatusService {
                 new Changes(r.exportUpdates(), 0, 0, 0, r.exportUpdates()),
                 new Changes(r.exportWithdraws(), 0, 0, 0, r.exportWithdraws()),
                 in, out, s.counters().establishedTransitions(), s.lastError(), words(s.lastNotificationSent()),
-                words(s.lastNotificationReceived()), gr, s.pendingWriteBytes(), view.backlog().getOrDefault(s.address(), 0));
+                words(s.lastNotificationReceived()), gr, s.pendingWriteBytes(), view.backlog().getOrDefault(s.address(), 0),
+                new StatusModel.PrefixLimit(reflector.prefixLimit(c),
+                        s.prefixLimitIdleUntil() == null ? null : s.prefixLimitIdleUntil().toString()));
     }
 
     private static String words(Notification n) {

@@ -105,6 +105,9 @@ public final class TextFormat {
         b.append("    Graceful restart: ").append(gr.peerCapable() ? "peer capable, restart time " + gr.peerRestartTime() + " s"
                 + (gr.families().isEmpty() ? "" : " for " + String.join(" ", gr.families())) : "peer not capable")
                 .append(gr.helping() ? "; helping: its routes are kept as stale" : "").append('\n');
+        b.append("    Prefix limit:     ").append(d.prefixLimit().limit() == 0 ? "none" : d.prefixLimit().limit() + " per family")
+                .append(d.prefixLimit().idleUntil() == null ? "" : "; exceeded, session restarts at " + d.prefixLimit().idleUntil())
+                .append('\n');
         b.append("  Routes:         ").append(d.routes().imported()).append(" imported, ").append(d.routes().exported())
                 .append(" exported, ").append(d.routes().preferred()).append(" preferred\n");
         b.append("  Route change stats:     received   rejected   filtered    ignored   accepted\n");

@@ -189,11 +189,27 @@ public final class ResourceDecoder {
                 default -> c.add("spec.sourceAddress", "sourceAddress '" + s.sourceAddress() + "' is not UseNodeIP or None");
             }
         }
+        Map<String, String> annotations = p.metadata() == null || p.metadata().annotations() == null ? Map.of()
+                : p.metadata().annotations();
+        String limit = annotations.get(BgpPeer.MAX_PREFIXES_ANNOTATION);
+        Integer maxPrefixes = limit == null ? null : c.get("metadata.annotations." + BgpPeer.MAX_PREFIXES_ANNOTATION, () -> {
+            int n;
+            try {
+                n = Integer.parseInt(limit.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 0) {
+                throw new IllegalArgumentException("'" + limit + "' is not a number of routes (0 = no limit)");
+            }
+            return n;
+        });
         if (!c.problems.isEmpty()) {
             return null;
         }
         return new BgpPeer(name, node, nodeSelector, peer == null ? null : peer.address(), peer == null ? 0 : peer.port(), peerSelector,
-                as, password, Boolean.TRUE.equals(s.keepOriginalNextHop()), restart, ttl, useNodeIp, keepalive, c.source());
+                as, password, Boolean.TRUE.equals(s.keepOriginalNextHop()), restart, ttl, useNodeIp, keepalive, c.source(),
+                maxPrefixes);
     }
 
     private static BgpConfiguration configuration(Check c, Shapes.BgpConfiguration b) {

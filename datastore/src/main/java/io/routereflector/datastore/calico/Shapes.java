@@ -16,7 +16,7 @@ public final class Shapes {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Metadata(String name, Map<String, String> labels) {
+    public record Metadata(String name, Map<String, String> labels, Map<String, String> annotations) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

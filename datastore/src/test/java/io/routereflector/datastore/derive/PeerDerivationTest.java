@@ -116,6 +116,21 @@ public class PeerDerivationTest {
     }
 
     @Test
+    void aBgpPeerAnnotationSetsThePrefixLimitOfThePeersItMakes() {
+        String yaml = cluster("224.0.0.1").replace("metadata: {name: rr1-tor}",
+                "metadata: {name: rr1-tor, annotations: {routereflector.io/max-prefixes: '1000000'}}");
+        Derivation d = PeerDerivation.derive(Identity.node("rr1"), resources(yaml), null);
+        for (PeerConfig p : d.config().peers()) {
+            assertEquals(p.address().equals(ip("192.168.1.1")) ? 1_000_000 : PeerConfig.DEFAULT_MAX_PREFIXES, p.maxPrefixes(),
+                    p.toString());
+        }
+        ResourceReader.Result bad = ResourceReader.read("t.yaml", cluster("224.0.0.1").replace("metadata: {name: rr1-tor}",
+                "metadata: {name: rr1-tor, annotations: {routereflector.io/max-prefixes: lots}}").getBytes(StandardCharsets.UTF_8), false);
+        assertEquals(1, bad.problems().size(), bad.problems().toString());
+        assertTrue(bad.problems().get(0).toString().contains("routereflector.io/max-prefixes"), bad.problems().toString());
+    }
+
+    @Test
     void reflectorsWithDifferentClusterIdsAreClientsOfEachOther() {
         Derivation d = PeerDerivation.derive(Identity.node("rr2"), resources(cluster("224.0.0.2")), null);
         PeerConfig rr1 = d.config().peers().stream().filter(p -> p.address().equals(ip("10.0.0.1"))).findFirst().orElseThrow();

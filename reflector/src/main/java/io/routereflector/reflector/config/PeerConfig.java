@@ -24,17 +24,21 @@ import java.util.Set;
  * @param delayOpenTime    RFC 4271 DelayOpen in seconds, 0 = off
  * @param sourceAddress    local address to bind before dialing, null = chosen by the kernel
  * @param kind             where the peer comes from (status and metric names only); null = global
+ * @param maxPrefixes      routes per address family the peer may send (RFC 4486 Cease/1 beyond): 0 = no
+ *                         limit, {@link #DEFAULT_MAX_PREFIXES} = the daemon's {@code --max-prefixes}
  */
 public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole role, String password, int ttlSecurityHops,
                          int holdTime, int keepaliveTime, int connectRetryTime, int gracefulRestartTime,
                          Set<AddressFamily> families, Map<AddressFamily, AddPathMode> addPath, boolean passive,
                          InetAddress sourceAddress, int delayOpenTime, boolean extendedMessages,
-                         PeerKind kind) {
+                         PeerKind kind, int maxPrefixes) {
 
     public static final int DEFAULT_PORT = 179;
     public static final int DEFAULT_HOLD_TIME = 240;
     public static final int DEFAULT_CONNECT_RETRY = 5;
     public static final int DEFAULT_RESTART_TIME = 120;
+    /** {@link #maxPrefixes()}: the daemon-wide limit applies. */
+    public static final int DEFAULT_MAX_PREFIXES = -1;
     /** Linux TCP_MD5SIG_MAXKEYLEN. */
     public static final int MAX_PASSWORD_LENGTH = 80;
 
@@ -98,6 +102,10 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         if (kind == null) {
             kind = PeerKind.GLOBAL;
         }
+        if (maxPrefixes < DEFAULT_MAX_PREFIXES) {
+            throw new IllegalArgumentException("peer " + address.getHostAddress() + ": max prefixes " + maxPrefixes
+                    + " is not 0 (no limit) or more");
+        }
     }
 
     /** Defaults for {@code address} in {@code remoteAs}: the family of the address, no ADD-PATH. */
@@ -122,6 +130,7 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         b.delayOpenTime = delayOpenTime;
         b.extendedMessages = extendedMessages;
         b.kind = kind;
+        b.maxPrefixes = maxPrefixes;
         return b;
     }
 
@@ -148,6 +157,7 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
                 + " gr=" + gracefulRestartTime + " families=" + families + (addPath.isEmpty() ? "" : " add-path=" + addPath)
                 + (passive ? " passive" : "") + (sourceAddress != null ? " source=" + sourceAddress.getHostAddress() : "")
                 + (delayOpenTime > 0 ? " delay-open=" + delayOpenTime : "") + (extendedMessages ? " extended-messages" : "")
+                + (maxPrefixes >= 0 ? " max-prefixes=" + maxPrefixes : "")
                 + " " + kind.name().toLowerCase(java.util.Locale.ROOT) + "]";
     }
 
@@ -170,6 +180,7 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         private int delayOpenTime;
         private boolean extendedMessages;
         private PeerKind kind;
+        private int maxPrefixes = DEFAULT_MAX_PREFIXES;
 
         private Builder(InetAddress address, long remoteAs) {
             this.address = address;
@@ -193,11 +204,12 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         public Builder delayOpenTime(int value) { delayOpenTime = value; return this; }
         public Builder extendedMessages(boolean value) { extendedMessages = value; return this; }
         public Builder kind(PeerKind value) { kind = value; return this; }
+        public Builder maxPrefixes(int value) { maxPrefixes = value; return this; }
 
         public PeerConfig build() {
             return new PeerConfig(address, port, remoteAs, role, password, ttlSecurityHops, holdTime, keepaliveTime,
                     connectRetryTime, gracefulRestartTime, families, addPath, passive, sourceAddress, delayOpenTime, extendedMessages,
-                    kind);
+                    kind, maxPrefixes);
         }
     }
 }

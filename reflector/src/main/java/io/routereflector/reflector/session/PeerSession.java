@@ -46,6 +46,7 @@ public final class PeerSession {
     private boolean running;
     private int failures;
     private ScheduledFuture<?> nextDial;
+    private final PrefixLimitIdle prefixLimitIdle = new PrefixLimitIdle();
 
     // Written on the loop, read anywhere.
     private volatile Connection established;
@@ -142,19 +143,11 @@ public final class PeerSession {
         return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
-    /** Inbound backpressure: stop reading the Established connection's socket (Netty autoRead off). */
-    public void pauseReading() {
+    /** Inbound backpressure: whether the Established connection reads its socket (Netty autoRead). */
+    public void readInbound(boolean on) {
         Channel ch = channel();
         if (ch != null) {
-            ch.config().setAutoRead(false);
-        }
-    }
-
-    /** Reads again after {@link #pauseReading()} (a later connection starts reading anyway). */
-    public void resumeReading() {
-        Channel ch = channel();
-        if (ch != null) {
-            ch.config().setAutoRead(true);
+            ch.config().setAutoRead(on);
         }
     }
 
@@ -240,6 +233,28 @@ public final class PeerSession {
         });
     }
 
+    /** While idle after exceeding its prefix limit: when the session starts again; null otherwise. */
+    public Instant prefixLimitIdleUntil() {
+        return prefixLimitIdle.until();
+    }
+
+    /**
+     * More than {@code limit} routes of {@code family} came in: Cease with the RFC 4486 §4 data, then
+     * {@code idle} without dialing or accepting, then start again.
+     */
+    public void prefixLimitReached(io.routereflector.wire.nlri.AddressFamily family, int limit, java.time.Duration idle) {
+        loop.execute(() -> {
+            if (running) {
+                LOG.warn("peer {}: more than {} {} routes: Cease, restart in {} s", name(), limit, family, idle.toSeconds());
+                running = false;
+                cancelDial();
+                prefixLimitIdle.begin(loop, idle, this::start);
+                stopConnections(PrefixLimitIdle.cease(family, limit));
+                updateState();
+            }
+        });
+    }
+
     /** Ends every connection with {@code cease} and dials no more. */
     void stop(NotificationCode cease) {
         stop(new Notification(cease));
@@ -255,6 +270,7 @@ public final class PeerSession {
         loop.execute(() -> {
             running = false;
             cancelDial();
+            prefixLimitIdle.cancel();
             if (cease == null) {
                 for (Connection c : List.copyOf(connections)) {
                     if (c == established) {

@@ -13,6 +13,7 @@ final class PathArrays {
     private PathArrays() {
     }
 
+    /** Identity, not equals(): a path unchanged in the Loc-RIB is the same object, a replacement a new one. */
     static boolean same(Path[] a, Path[] b) {
         if (a.length != b.length) {
             return false;

@@ -21,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Peers that receive identical UPDATEs (same {@link GroupKey}). The group keeps its Adj-RIB-Out —
  * what it has advertised per prefix — and turns each batch of Loc-RIB changes into UPDATEs that are
@@ -30,8 +33,14 @@ import java.util.Map;
  * partitioned by the one member each must skip (the path's source), and each partition is encoded
  * once; so a batch costs one encoding per distinct source, never one per member. Without ADD-PATH, a
  * source whose own path became best while it held another of ours gets a withdrawal of its own.
+ *
+ * <p>Bytes first, state after: a batch is encoded whole before what the group advertises is recorded,
+ * so a failure leaves the group as its members last heard it. A path whose exported attributes leave
+ * no room for an NLRI in the group's message size is withheld from the group (as if withdrawn there).
  */
 public final class UpdateGroup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpdateGroup.class);
 
     private static final Path[] NONE = PathArrays.NONE;
     /** Catch-up writes this many prefixes, then checks writability again. */
@@ -39,20 +48,18 @@ public final class UpdateGroup {
 
     private final GroupKey key;
     private final WireSettings settings;
-    private final int clusterId;
-    private final long localAs;
     private final ByteBufAllocator allocator;
     private final List<Member> members = new ArrayList<>();
     /** Per prefix a Path, or a Path[] of two or more (see {@link PathArrays#compact}). */
     private final Map<AddressFamily, OpenHashMap<IpPrefix, Object>> advertised = new HashMap<>();
-    private final HashMap<ExportKey, PathAttributes> exportCache = new HashMap<>();
+    private final Exporter exporter;
     private long encodedMessages;
     private long encodedPartitions;
+    private long withheldPaths;
     /** Paths in the Adj-RIB-Out, in all and by source peer id: a member holds all but its own. */
     private long advertisedPaths;
     private final HashMap<Integer, Long> advertisedFrom = new HashMap<>();
 
-    private record ExportKey(PathAttributes attributes, int sourceBgpId, boolean sourceEbgp) { }
 
     /** One change of one prefix in a batch: what the group advertised before and what it does now. */
     public record Change(AddressFamily family, IpPrefix prefix, Path[] before, Path[] now) { }
@@ -60,9 +67,8 @@ public final class UpdateGroup {
     public UpdateGroup(GroupKey key, int clusterId, long localAs, ByteBufAllocator allocator) {
         this.key = key;
         this.settings = key.sendSettings();
-        this.clusterId = clusterId;
-        this.localAs = localAs;
         this.allocator = allocator;
+        this.exporter = new Exporter(key, clusterId, localAs);
     }
 
     public GroupKey key() {
@@ -81,6 +87,11 @@ public final class UpdateGroup {
     /** Partitions encoded by the shared path (one per distinct source per batch). */
     public long encodedPartitions() {
         return encodedPartitions;
+    }
+
+    /** Paths withheld from this group's members as too big for their messages (each decision counts). */
+    public long withheldPaths() {
+        return withheldPaths;
     }
 
     public boolean isEmpty() {
@@ -121,14 +132,23 @@ public final class UpdateGroup {
             int kept = 0;
             for (int i = 0; i < n; i++) {
                 Path p = entry.path(i);
-                if (allowed(p)) {
+                if (allowed(p) && sendable(family, p)) {
                     out[kept++] = p;
                 }
             }
             return kept == 0 ? NONE : kept == n ? out : java.util.Arrays.copyOf(out, kept);
         }
         Path best = entry.best();
-        return allowed(best) ? new Path[] {best} : NONE;
+        return allowed(best) && sendable(family, best) ? new Path[] {best} : NONE;
+    }
+
+    /** False (and counted) for a path too big for this group's messages once exported: it is withheld. */
+    private boolean sendable(AddressFamily family, Path p) {
+        if (exporter.export(family, p).fits()) {
+            return true;
+        }
+        withheldPaths++;
+        return false;
     }
 
     private boolean allowed(Path p) {
@@ -139,27 +159,42 @@ public final class UpdateGroup {
     }
 
     /**
-     * Records the new state of {@code entry}'s prefix; returns the change, or null when what the group
-     * advertises is unchanged.
+     * What would change in the group's advertisement of {@code entry}'s prefix, or null when nothing
+     * would; recorded only by {@link #emit} once the change is encoded (or at once by {@link #learn}).
      */
-    public Change update(AddressFamily family, IpPrefix prefix, RouteEntry entry) {
+    public Change change(AddressFamily family, IpPrefix prefix, RouteEntry entry) {
         if (!key.families().contains(family)) {
             return null;
         }
-        OpenHashMap<IpPrefix, Object> table = advertised(family);
-        Path[] before = PathArrays.expand(table.get(prefix));
+        Path[] before = advertisedNow(family, prefix);
         Path[] now = desired(family, entry);
-        if (PathArrays.same(before, now)) {
-            return null;
+        // Path identity: an unchanged path is the same object (RouteEntry keeps it on a repeat).
+        return PathArrays.same(before, now) ? null : new Change(family, prefix, before, now);
+    }
+
+    /** Records the state of {@code entry}'s prefix without sending (a new group, no member has heard anything). */
+    public void learn(AddressFamily family, IpPrefix prefix, RouteEntry entry) {
+        Change c = change(family, prefix, entry);
+        if (c != null) {
+            commit(c);
         }
-        if (now.length == 0) {
-            table.remove(prefix);
+    }
+
+    private void commit(Change c) {
+        OpenHashMap<IpPrefix, Object> table = advertised(c.family());
+        if (c.now().length == 0) {
+            table.remove(c.prefix());
         } else {
-            table.put(prefix, PathArrays.compact(now));
+            table.put(c.prefix(), PathArrays.compact(c.now()));
         }
-        count(before, -1);
-        count(now, 1);
-        return new Change(family, prefix, before, now);
+        count(c.before(), -1);
+        count(c.now(), 1);
+    }
+
+    private void commit(List<Change> changes) {
+        for (Change c : changes) {
+            commit(c);
+        }
     }
 
     private void count(Path[] paths, int sign) {
@@ -179,24 +214,20 @@ public final class UpdateGroup {
         return advertisedPaths - advertisedFrom.getOrDefault(m.peer().id(), 0L);
     }
 
-    PathAttributes exported(Path path) {
-        ExportKey cacheKey = new ExportKey(path.attributes(), path.source().bgpIdentifier(), path.source().isEbgp());
-        PathAttributes out = exportCache.get(cacheKey);
-        if (out == null) {
-            if (exportCache.size() > 100_000) {
-                exportCache.clear();
-            }
-            byte[] v4 = key.nextHopSelfV4() == null ? null : key.nextHopSelfV4().getAddress();
-            byte[] v6 = key.nextHopSelfV6() == null ? null : key.nextHopSelfV6().getAddress();
-            out = Reflection.export(path, key.role(), clusterId, localAs, v4, v6);
-            exportCache.put(cacheKey, out);
-        }
-        return out;
+    PathAttributes exported(AddressFamily family, Path path) {
+        return exporter.export(family, path).attributes();
     }
 
-    /** Writes a batch of changes: shared encodings to members that keep up, catch-up state to the rest. */
+    /** A partition for one member alone (a withdrawal its source needs), encoded. */
+    private record Targeted(int only, Partition part, List<ByteBuf> encoded) { }
+
+    /**
+     * Writes a batch of changes (from {@link #change}): shared encodings to members that keep up,
+     * catch-up state to the rest. The whole batch is encoded before the group records it as
+     * advertised; if encoding fails, nothing is sent and nothing recorded.
+     */
     public void emit(List<Change> changes) {
-        if (changes.isEmpty() || members.isEmpty()) {
+        if (changes.isEmpty()) {
             return;
         }
         List<Member> live = new ArrayList<>(members.size());
@@ -216,41 +247,60 @@ public final class UpdateGroup {
             }
         }
         if (live.isEmpty()) {
+            commit(changes);
             return;
-        }
-        Map<Long, Partition> partitions = new LinkedHashMap<>();
-        for (Change c : changes) {
-            partition(c, partitions);
         }
         // Partitions that skip one member (their source) are laid end to end in one buffer, so a member
         // takes the whole batch in at most two slices: per member and batch, two queued writes, whatever
         // the number of sources. Partitions for one member only (a withdrawal the source needs) go apart.
         ByteBuf all = allocator.buffer();
         Map<Integer, int[]> skip = new HashMap<>();
+        List<Partition> shared = new ArrayList<>();
+        List<Integer> sharedExclude = new ArrayList<>();
+        List<Targeted> targeted = new ArrayList<>();
         try {
+            Map<Long, Partition> partitions = new LinkedHashMap<>();
+            for (Change c : changes) {
+                Diff.partition(c, partitions, settings, exporter);
+            }
             for (Map.Entry<Long, Partition> e : partitions.entrySet()) {
+                // Unpacks Diff.partitionKey(): the excluded member's id in the high half, the only one's in the low.
                 int exclude = (int) (e.getKey() >> 32);
                 int only = (int) (long) e.getKey();
                 Partition part = e.getValue();
                 if (only >= 0) {
                     List<ByteBuf> encoded = part.encode(settings, allocator);
+                    targeted.add(new Targeted(only, part, encoded));
                     encodedMessages += encoded.size();
                     encodedPartitions++;
-                    try {
-                        for (Member m : live) {
-                            if (m.peer().id() == only) {
-                                m.exported(part.announced, part.withdrawn);
-                                for (ByteBuf buf : encoded) {
-                                    m.sink().write(buf.retainedDuplicate());
-                                }
-                            }
-                        }
-                    } finally {
-                        encoded.forEach(ByteBuf::release);
-                    }
-                    continue;
+                } else {
+                    skip.put(exclude, append(part, all));
+                    shared.add(part);
+                    sharedExclude.add(exclude);
                 }
-                skip.put(exclude, append(part, all));
+            }
+        } catch (RuntimeException e) {
+            all.release();
+            targeted.forEach(t -> t.encoded().forEach(ByteBuf::release));
+            LOG.error("update group {}: a batch of {} changes could not be encoded; nothing sent, nothing recorded",
+                    key.role(), changes.size(), e);
+            return;
+        }
+        commit(changes);
+        try {
+            for (Targeted t : targeted) {
+                for (Member m : live) {
+                    if (m.peer().id() == t.only()) {
+                        m.exported(t.part().announced, t.part().withdrawn);
+                        for (ByteBuf buf : t.encoded()) {
+                            m.sink().write(buf.retainedDuplicate());
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < shared.size(); i++) {
+                Partition part = shared.get(i);
+                int exclude = sharedExclude.get(i);
                 for (Member m : live) {
                     if (m.peer().id() != exclude) {
                         m.exported(part.announced, part.withdrawn);
@@ -263,6 +313,7 @@ public final class UpdateGroup {
             }
         } finally {
             all.release();
+            targeted.forEach(t -> t.encoded().forEach(ByteBuf::release));
         }
     }
 
@@ -291,43 +342,6 @@ public final class UpdateGroup {
         }
     }
 
-    private static long partitionKey(int exclude, int only) {
-        return ((long) exclude << 32) | (only & 0xFFFFFFFFL);
-    }
-
-    private void partition(Change c, Map<Long, Partition> partitions) {
-        AddressFamily f = c.family();
-        if (settings.addPath(f)) {
-            for (Path p : c.now()) {
-                if (!PathArrays.contains(c.before(), p)) {
-                    partitions.computeIfAbsent(partitionKey(p.source().id(), -1), k -> new Partition())
-                            .announce(f, exported(p), new Nlri(c.prefix(), p.localPathId()));
-                }
-            }
-            for (Path q : c.before()) {
-                if (!PathArrays.containsId(c.now(), q.localPathId())) {
-                    partitions.computeIfAbsent(partitionKey(q.source().id(), -1), k -> new Partition())
-                            .withdraw(f, new Nlri(c.prefix(), q.localPathId()));
-                }
-            }
-            return;
-        }
-        Path p = c.now().length > 0 ? c.now()[0] : null;
-        Path q = c.before().length > 0 ? c.before()[0] : null;
-        if (p != null) {
-            partitions.computeIfAbsent(partitionKey(p.source().id(), -1), k -> new Partition())
-                    .announce(f, exported(p), Nlri.of(c.prefix()));
-            if (q != null && q.source().id() != p.source().id()) {
-                // The new best's source held q from us; it must not keep it, and must not get its own path.
-                partitions.computeIfAbsent(partitionKey(-1, p.source().id()), k -> new Partition())
-                        .withdraw(f, Nlri.of(c.prefix()));
-            }
-        } else if (q != null) {
-            partitions.computeIfAbsent(partitionKey(q.source().id(), -1), k -> new Partition())
-                    .withdraw(f, Nlri.of(c.prefix()));
-        }
-    }
-
     /**
      * Brings a member that fell behind (or just joined) up to date, in slices, while it stays
      * writable; sends End-of-RIB for each family once its first catch-up is complete. Returns true
@@ -345,17 +359,22 @@ public final class UpdateGroup {
                     m.sink().flush();
                     return false;
                 }
+                // Bytes first: the slice leaves the backlog only once it is encoded.
                 Partition part = new Partition();
+                List<IpPrefix> slice = new ArrayList<>(Math.min(CATCH_UP_SLICE, pending.size()));
                 Iterator<Map.Entry<IpPrefix, Path[]>> it = pending.entrySet().iterator();
                 for (int n = 0; n < CATCH_UP_SLICE && it.hasNext(); n++) {
                     Map.Entry<IpPrefix, Path[]> e = it.next();
-                    it.remove();
-                    Path[] known = e.getValue();
+                    slice.add(e.getKey());
                     Path[] now = PathArrays.view(advertisedNow(family, e.getKey()), m);
-                    diff(family, e.getKey(), known, now, addPath, part);
+                    Diff.diff(family, e.getKey(), e.getValue(), now, addPath, part, exporter);
+                }
+                List<ByteBuf> encoded = part.encode(settings, allocator);
+                for (IpPrefix prefix : slice) {
+                    pending.remove(prefix);
                 }
                 m.exported(part.announced, part.withdrawn);
-                for (ByteBuf buf : part.encode(settings, allocator)) {
+                for (ByteBuf buf : encoded) {
                     encodedMessages++;
                     m.sink().write(buf);
                 }
@@ -373,27 +392,6 @@ public final class UpdateGroup {
         m.behind(false);
         m.sink().flush();
         return true;
-    }
-
-    private void diff(AddressFamily f, IpPrefix prefix, Path[] known, Path[] now, boolean addPath, Partition part) {
-        if (addPath) {
-            for (Path p : now) {
-                if (!PathArrays.contains(known, p)) {
-                    part.announce(f, exported(p), new Nlri(prefix, p.localPathId()));
-                }
-            }
-            for (Path q : known) {
-                if (!PathArrays.containsId(now, q.localPathId())) {
-                    part.withdraw(f, new Nlri(prefix, q.localPathId()));
-                }
-            }
-        } else if (now.length > 0) {
-            if (known.length == 0 || known[0] != now[0]) {
-                part.announce(f, exported(now[0]), Nlri.of(prefix));
-            }
-        } else if (known.length > 0) {
-            part.withdraw(f, Nlri.of(prefix));
-        }
     }
 
     /**
@@ -414,36 +412,44 @@ public final class UpdateGroup {
         if (fresh.isEmpty()) {
             return;
         }
-        for (AddressFamily family : key.families()) {
-            Map<Integer, Partition> bySource = new LinkedHashMap<>();
-            boolean addPath = settings.addPath(family);
-            advertised(family).forEach((prefix, stored) -> {
-                for (Path p : PathArrays.expand(stored)) {
-                    bySource.computeIfAbsent(p.source().id(), k -> new Partition())
-                            .announce(family, exported(p), addPath ? new Nlri(prefix, p.localPathId()) : Nlri.of(prefix));
-                }
-            });
-            ByteBuf all = allocator.buffer();
-            Map<Integer, int[]> skip = new HashMap<>();
-            try {
+        // Bytes first: every family's table and End-of-RIB are encoded before any member is written to.
+        List<AddressFamily> families = new ArrayList<>(key.families());
+        List<ByteBuf> tables = new ArrayList<>();
+        List<Map<Integer, int[]>> skips = new ArrayList<>();
+        List<ByteBuf> endOfRibs = new ArrayList<>();
+        try {
+            for (AddressFamily family : families) {
+                Map<Integer, Partition> bySource = new LinkedHashMap<>();
+                boolean addPath = settings.addPath(family);
+                advertised(family).forEach((prefix, stored) -> {
+                    for (Path p : PathArrays.expand(stored)) {
+                        bySource.computeIfAbsent(p.source().id(), k -> new Partition())
+                                .announce(family, exported(family, p), addPath ? new Nlri(prefix, p.localPathId()) : Nlri.of(prefix));
+                    }
+                });
+                ByteBuf all = allocator.buffer();
+                tables.add(all);
+                Map<Integer, int[]> skip = new HashMap<>();
                 for (Map.Entry<Integer, Partition> e : bySource.entrySet()) {
                     skip.put(e.getKey(), append(e.getValue(), all));
                 }
-                for (Member m : fresh) {
-                    writeSkipping(m, all, skip.get(m.peer().id()));
-                }
-            } finally {
-                all.release();
+                skips.add(skip);
+                endOfRibs.add(UpdatePacker.endOfRib(family, settings, allocator));
             }
-            ByteBuf endOfRib = UpdatePacker.endOfRib(family, settings, allocator);
-            try {
+            for (int i = 0; i < families.size(); i++) {
                 for (Member m : fresh) {
-                    m.sink().write(endOfRib.retainedDuplicate());
-                    m.markEndOfRibSent(family);
+                    writeSkipping(m, tables.get(i), skips.get(i).get(m.peer().id()));
+                    m.sink().write(endOfRibs.get(i).retainedDuplicate());
+                    m.markEndOfRibSent(families.get(i));
                 }
-            } finally {
-                endOfRib.release();
             }
+        } catch (RuntimeException e) {
+            // Nothing was written (writes do not throw): the members keep waiting for their table.
+            LOG.error("update group {}: the table for {} new members could not be encoded", key.role(), fresh.size(), e);
+            return;
+        } finally {
+            tables.forEach(ByteBuf::release);
+            endOfRibs.forEach(ByteBuf::release);
         }
         for (Member m : fresh) {
             m.needsDump(false);

@@ -57,7 +57,7 @@ public final class UpdatePacker {
             }
             if (ipv4) {
                 PathAttributes plain = attributes.without(AttributeType.MP_REACH_NLRI);
-                int room = max - UPDATE_OVERHEAD - plain.encodedLength(settings);
+                int room = room(plain, null, settings);
                 for (List<Nlri> chunk : chunks(e.getValue(), room, ids)) {
                     out.add(encode(Update.announce(plain, NlriList.of(family, ids, chunk)), settings, allocator));
                 }
@@ -68,7 +68,7 @@ public final class UpdatePacker {
                 }
                 byte[] nextHop = carrier.nextHop();
                 PathAttributes rest = attributes.without(AttributeType.MP_REACH_NLRI);
-                int room = max - UPDATE_OVERHEAD - rest.encodedLength(settings) - MP_OVERHEAD - 2 - nextHop.length;
+                int room = room(rest, nextHop, settings);
                 for (List<Nlri> chunk : chunks(e.getValue(), room, ids)) {
                     List<PathAttribute> all = new ArrayList<>(rest.size() + 1);
                     all.add(new MpReachNlri(family, nextHop, NlriList.of(family, ids, chunk)));
@@ -77,6 +77,31 @@ public final class UpdatePacker {
                 }
             }
         }
+    }
+
+    /**
+     * True when an UPDATE carrying {@code attributes} (as exported) still has room for one NLRI of
+     * {@code family} within the negotiated message size; {@link #pack} never throws for such a set.
+     */
+    public static boolean fits(AddressFamily family, PathAttributes attributes, WireSettings settings) {
+        boolean ids = settings.addPath(family);
+        if (family.equals(AddressFamily.IPV4_UNICAST)) {
+            return room(attributes.without(AttributeType.MP_REACH_NLRI), null, settings) >= maxEntry(ids);
+        }
+        MpReachNlri carrier = attributes.mpReach();
+        return carrier != null
+                && room(attributes.without(AttributeType.MP_REACH_NLRI), carrier.nextHop(), settings) >= maxEntry(ids);
+    }
+
+    /** Octets left for NLRI in one UPDATE next to {@code rest} (and an MP_REACH_NLRI with {@code nextHop}). */
+    private static int room(PathAttributes rest, byte[] nextHop, WireSettings settings) {
+        int room = settings.maxMessageLength() - UPDATE_OVERHEAD - rest.encodedLength(settings);
+        return nextHop == null ? room : room - MP_OVERHEAD - 2 - nextHop.length;
+    }
+
+    /** The longest NLRI entry: a /128 with a path id (RFC 7911 §3). */
+    private static int maxEntry(boolean ids) {
+        return (ids ? 5 : 1) + 16;
     }
 
     /** An End-of-RIB marker (RFC 4724 §2). */
@@ -94,7 +119,7 @@ public final class UpdatePacker {
 
     /** Splits {@code all} into runs whose encoded NLRI fit {@code room} octets. */
     static List<List<Nlri>> chunks(List<Nlri> all, int room, boolean ids) {
-        if (room < 21) {
+        if (room < maxEntry(ids)) {
             throw new IllegalArgumentException("attributes leave no room for NLRI in one message");
         }
         List<List<Nlri>> chunks = new ArrayList<>();

@@ -41,6 +41,8 @@ import java.util.Map;
  */
 public final class Rib {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Rib.class);
+
     private static final List<AddressFamily> FAMILIES = List.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST);
 
     private final int routerId;
@@ -55,6 +57,8 @@ public final class Rib {
     private final Map<AddressFamily, LinkedHashSet<IpPrefix>> touched = new HashMap<>();
     /** RFC 4724 §4.1 selection deferral after our own restart: no member catches up (no table, no End-of-RIB). */
     private boolean held;
+    /** {@link #withheldPaths()} of groups that emptied and went. */
+    private long withheldByGoneGroups;
 
     public Rib(int routerId, int clusterId, long localAs, ByteBufAllocator allocator) {
         this.routerId = routerId;
@@ -89,7 +93,7 @@ public final class Rib {
             // A new group learns what it would advertise for the whole table (no member yet to tell).
             for (AddressFamily family : key.families()) {
                 UpdateGroup created = group;
-                table(family).forEach((prefix, entry) -> created.update(family, prefix, entry));
+                table(family).forEach((prefix, entry) -> created.learn(family, prefix, entry));
             }
         }
         Member old = members.remove(peer.id());
@@ -104,6 +108,7 @@ public final class Rib {
         group.leave(member);
         if (group.isEmpty()) {
             groups.remove(group.key());
+            withheldByGoneGroups += group.withheldPaths();
         }
     }
 
@@ -320,7 +325,10 @@ public final class Rib {
                     RouteEntry entry = table(family).computeIfAbsent(nlri.prefix(), RouteEntry::new);
                     Path old = entry.find(peer.id(), nlri.pathId());
                     if (old != null && !old.stale() && old.attributes() == attributes) {
-                        tables.updatesIgnored++; // interned: the same instance means the same attributes
+                        // Interned: the same instance means the same attributes. Nothing changed, so the
+                        // path object stays (the groups compare paths by identity) and nothing is sent.
+                        tables.updatesIgnored++;
+                        continue;
                     }
                     entry.put(new Path(peer, nlri.pathId(), 0, attributes, false, false));
                     in.add(entry, nlri.pathId());
@@ -412,7 +420,7 @@ public final class Rib {
                     entry = null;
                 }
                 for (UpdateGroup group : groups.values()) {
-                    UpdateGroup.Change change = group.update(family, prefix, entry);
+                    UpdateGroup.Change change = group.change(family, prefix, entry);
                     if (change != null) {
                         batches.computeIfAbsent(group, g -> new ArrayList<>()).add(change);
                     }
@@ -427,11 +435,16 @@ public final class Rib {
             return;
         }
         for (UpdateGroup group : groups.values()) {
-            group.dump();
-            for (Member m : group.members()) {
-                if (m.isBehind()) {
-                    group.catchUp(m);
+            try {
+                group.dump();
+                for (Member m : group.members()) {
+                    if (m.isBehind()) {
+                        group.catchUp(m);
+                    }
                 }
+            } catch (RuntimeException e) {
+                // One group's failure (its state is left as its members heard it) holds up no other group.
+                LOG.error("update group {}: catch-up failed", group.key().role(), e);
             }
         }
     }
@@ -495,6 +508,15 @@ public final class Rib {
 
     public Member member(RibPeer peer) {
         return members.get(peer.id());
+    }
+
+    /** Paths withheld from update groups as too big for their peers' messages, since start. */
+    public long withheldPaths() {
+        long n = 0;
+        for (UpdateGroup g : groups.values()) {
+            n += g.withheldPaths();
+        }
+        return n + withheldByGoneGroups;
     }
 
     public int internedAttributeSets() {

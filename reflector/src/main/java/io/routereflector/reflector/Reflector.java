@@ -1,6 +1,5 @@
 package io.routereflector.reflector;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.reflector.config.ReflectorConfig;
@@ -266,6 +265,11 @@ public final class Reflector implements SessionListener, AutoCloseable {
     @Override
     public void established(PeerSession session) {
         Negotiated n = session.negotiated();
+        // Bound here, on the session's loop, to the connection n describes: never looked up at write time.
+        UpdateSink sink = session.output();
+        if (sink == null) {
+            return; // already gone again: its down event follows
+        }
         PeerConfig config = session.config();
         InetAddress local = session.localAddress();
         onRib("established", session.address(), () -> {
@@ -293,7 +297,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
                     ? new GroupKey(PeerRole.EBGP, n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(),
                             local instanceof Inet4Address ? local : null, local instanceof Inet6Address ? local : null, llgr)
                     : new GroupKey(config.role(), n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(), null, null, llgr);
-            rib.peerUp(peer, key, new SessionSink(session));
+            rib.peerUp(peer, key, sink);
             if (deferring) {
                 // RFC 4724 §4.1: only GR peers that are not restarting themselves are waited for.
                 boolean waitFor = n.gracefulRestart().map(g -> !g.restartState()).orElse(false);
@@ -524,23 +528,5 @@ public final class Reflector implements SessionListener, AutoCloseable {
         peers.close(farewell);
         ribThread.shutdownNow();
         ribThread.awaitTermination(5, TimeUnit.SECONDS);
-    }
-
-    /** The RIB's view of a session: writes go to the session's channel (Netty queues them on its loop). */
-    private record SessionSink(PeerSession session) implements UpdateSink {
-        @Override
-        public boolean isWritable() {
-            return session.isWritable();
-        }
-
-        @Override
-        public void write(ByteBuf message) {
-            session.write(message);
-        }
-
-        @Override
-        public void flush() {
-            session.flush();
-        }
     }
 }

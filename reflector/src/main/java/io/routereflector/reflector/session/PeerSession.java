@@ -1,8 +1,6 @@
 package io.routereflector.reflector.session;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -10,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.routereflector.reflector.config.PeerConfig;
+import io.routereflector.rib.out.UpdateSink;
 import io.routereflector.wire.error.NotificationCode;
 import io.routereflector.wire.message.Notification;
 import io.routereflector.wire.message.RouteRefresh;
@@ -57,8 +56,6 @@ public final class PeerSession {
     private volatile Notification lastSent;
     private volatile Notification lastReceived;
     private final SessionCounters counters = new SessionCounters();
-    /** Written since the last flush; touched only by the writer (the RIB thread). */
-    private final List<ByteBuf> outbox = new ArrayList<>(2);
 
     PeerSession(PeerConfig config, Negotiation.Local local, EventLoop loop, Transport transport, SessionListener listener) {
         this.config = config;
@@ -157,36 +154,14 @@ public final class PeerSession {
     }
 
     /**
-     * Queues pre-encoded UPDATE bytes, typically a {@code retainedDuplicate()} shared with the other
-     * members of an update group; they are not modified. Released (and false returned) when the
-     * session is not Established. Nothing moves until {@link #flush()}.
+     * The output of the Established connection, bound to it: what is written there never reaches a
+     * later connection of this peer. Null when not Established. Call where the session came up
+     * ({@link SessionListener#established}), with {@link #negotiated()}, so both describe one connection.
      */
-    public boolean write(ByteBuf message) {
-        Connection c = established;
-        if (c == null || c.channel() == null) {
-            message.release();
-            return false;
-        }
-        counters.countSent(message);
-        outbox.add(message);
-        return true;
-    }
-
-    /** Hands what {@link #write} queued to the channel as one message: one task and wake-up of its loop. */
-    public void flush() {
-        if (outbox.isEmpty()) {
-            return;
-        }
-        ByteBuf message = outbox.size() == 1 ? outbox.get(0)
-                : Unpooled.wrappedBuffer(outbox.size(), outbox.toArray(new ByteBuf[0]));
-        outbox.clear();
+    public UpdateSink output() {
         Connection c = established;
         Channel ch = c == null ? null : c.channel();
-        if (ch == null) {
-            message.release();
-            return;
-        }
-        ch.writeAndFlush(message, ch.voidPromise());
+        return ch == null ? null : new SessionOutput(ch, counters);
     }
 
     /** Our address on the Established connection (next hop self toward eBGP peers), or null. */

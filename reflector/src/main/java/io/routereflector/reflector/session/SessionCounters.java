@@ -20,6 +20,7 @@ public final class SessionCounters {
 
     /** The BGP header's type octet sits after the 16-octet marker and the 2-octet length (RFC 4271 §4.1). */
     private static final int TYPE_OFFSET = 18;
+    private static final int LENGTH_OFFSET = 16;
 
     private final LongAdder[] received = adders();
     private final LongAdder[] sent = adders();
@@ -44,13 +45,23 @@ public final class SessionCounters {
         sent[type.ordinal()].increment();
     }
 
-    /** A pre-encoded message handed to the channel: its type is read from the header, not decoded. */
-    void countSent(ByteBuf message) {
-        if (message.readableBytes() > TYPE_OFFSET) {
-            MessageType type = MessageType.fromCode(message.getUnsignedByte(message.readerIndex() + TYPE_OFFSET));
+    /**
+     * Pre-encoded bytes handed to the channel: one or several whole messages (a group's batch is one
+     * buffer). Each is counted by the type in its header, stepping by the header's length field.
+     */
+    void countSent(ByteBuf messages) {
+        int at = messages.readerIndex();
+        int end = messages.writerIndex();
+        while (end - at > TYPE_OFFSET) {
+            int length = messages.getUnsignedShort(at + LENGTH_OFFSET);
+            MessageType type = MessageType.fromCode(messages.getUnsignedByte(at + TYPE_OFFSET));
             if (type != null) {
                 countSent(type);
             }
+            if (length <= TYPE_OFFSET) {
+                return; // not a header: our own encoder never writes one, so stop rather than loop
+            }
+            at += length;
         }
     }
 

@@ -21,6 +21,7 @@ import io.routereflector.wire.attribute.NextHop;
 import io.routereflector.wire.attribute.PathAttributes;
 import io.routereflector.wire.capability.AddPath;
 import io.routereflector.wire.capability.Capability;
+import io.routereflector.wire.capability.ExtendedMessage;
 import io.routereflector.wire.capability.FourOctetAs;
 import io.routereflector.wire.capability.GracefulRestart;
 import io.routereflector.wire.capability.Multiprotocol;
@@ -62,9 +63,15 @@ public final class SimSpeaker implements AutoCloseable {
     public enum State { CONNECTING, OPEN_SENT, OPEN_CONFIRM, ESTABLISHED, CLOSED }
 
     /**
-     * @param restartTime graceful restart time to advertise (RFC 4724), 0 for no GR capability
+     * @param restartTime      graceful restart time to advertise (RFC 4724), 0 for no GR capability
+     * @param extendedMessages advertise RFC 8654 extended messages (used when the peer advertises them too)
      */
-    public record Settings(long as, int routerId, AddressFamily family, boolean addPath, int holdTime, int restartTime) {
+    public record Settings(long as, int routerId, AddressFamily family, boolean addPath, int holdTime, int restartTime,
+                           boolean extendedMessages) {
+        public Settings(long as, int routerId, AddressFamily family, boolean addPath, int holdTime, int restartTime) {
+            this(as, routerId, family, addPath, holdTime, restartTime, false);
+        }
+
         public Settings {
             if (!family.isSupported()) {
                 throw new IllegalArgumentException("unsupported family " + family);
@@ -77,6 +84,11 @@ public final class SimSpeaker implements AutoCloseable {
         /** A Calico-like node: iBGP, ADD-PATH both ways, hold 240 s, no graceful restart. */
         public static Settings calico(long as, int routerId, AddressFamily family) {
             return new Settings(as, routerId, family, true, 240, 0);
+        }
+
+        /** The same speaker, advertising RFC 8654 extended messages. */
+        public Settings withExtendedMessages() {
+            return new Settings(as, routerId, family, addPath, holdTime, restartTime, true);
         }
     }
 
@@ -288,6 +300,9 @@ public final class SimSpeaker implements AutoCloseable {
             caps.add(GracefulRestart.of(false, false, settings.restartTime(),
                     List.of(new GracefulRestart.Entry(settings.family(), false))));
         }
+        if (settings.extendedMessages()) {
+            caps.add(ExtendedMessage.INSTANCE);
+        }
         if (settings.addPath()) {
             caps.add(new AddPath(List.of(new AddPath.Entry(settings.family(), AddPath.BOTH))));
         }
@@ -370,8 +385,13 @@ public final class SimSpeaker implements AutoCloseable {
             // RFC 7911 §4: path ids flow in a direction when the sender can send and the receiver receive.
             boolean receivePathIds = settings.addPath() && theirs != null && theirs.canSend();
             boolean sendPathIds = settings.addPath() && theirs != null && theirs.canReceive();
-            receiveSettings = new WireSettings(false, as4, receivePathIds ? Set.of(family) : Set.of());
-            sendSettings = new WireSettings(false, as4, sendPathIds ? Set.of(family) : Set.of());
+            // RFC 8654 §3: larger messages only once both sides advertised the capability.
+            boolean extended = settings.extendedMessages() && open.capability(ExtendedMessage.class).isPresent();
+            if (extended) {
+                ctx.pipeline().get(BgpFrameDecoder.class).setExtendedMessages(true);
+            }
+            receiveSettings = new WireSettings(extended, as4, receivePathIds ? Set.of(family) : Set.of());
+            sendSettings = new WireSettings(extended, as4, sendPathIds ? Set.of(family) : Set.of());
             state = State.OPEN_CONFIRM;
             ctx.writeAndFlush(MessageCodec.encode(Keepalive.INSTANCE, WireSettings.INITIAL, ctx.alloc()));
             int hold = Math.min(settings.holdTime(), open.holdTime());

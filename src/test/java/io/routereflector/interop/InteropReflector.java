@@ -150,6 +150,26 @@ final class InteropReflector implements AutoCloseable {
         }
     }
 
+    /** Paths withheld from update groups as too big to send (the metric's source). */
+    long withheldPaths() {
+        try {
+            return reflector.query(rib -> rib.withheldPaths());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The route counters of {@code peer}'s session as the RIB keeps them. */
+    io.routereflector.rib.PeerRouteStats routeStats(String peer) {
+        try {
+            return reflector.query(rib -> rib.peerStats().get(ip(peer)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     static InetAddress ip(String text) {
         try {
             return InetAddress.getByName(text);

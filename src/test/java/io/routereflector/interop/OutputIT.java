@@ -3,6 +3,10 @@ package io.routereflector.interop;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import io.routereflector.daemon.ops.BgpMetrics;
+import io.routereflector.daemon.ops.PrometheusText;
+import io.routereflector.daemon.ops.StatusService;
+import io.routereflector.datastore.DesiredState;
 import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.reflector.session.Transport;
 import io.routereflector.rib.PeerRouteStats;
@@ -33,8 +37,10 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,7 +118,7 @@ class OutputIT {
      * take the reflected one past 4096. Sent just before routes that fit, in the same burst.
      */
     @Test
-    void aRouteTooBigOnceReflectedIsWithheldAndNeverStallsTheOthers() {
+    void aRouteTooBigOnceReflectedIsWithheldAndNeverStallsTheOthers() throws InterruptedException {
         SimSpeaker early = connect(EARLY);
         SimSpeaker announcer = connect(ANNOUNCER);
         int[] many = new int[1008];
@@ -163,6 +169,18 @@ class OutputIT {
             Await.until("the reflector's UPDATE count for " + address + " to match what it read", UP,
                     () -> rr.session(address).counters().sent(MessageType.UPDATE) == s.updatesReceived(),
                     () -> "sent " + rr.session(address).counters().sent(MessageType.UPDATE) + ", read " + s.updatesReceived());
+        }
+
+        // Both as the /metrics endpoint renders them.
+        BgpMetrics metrics = new BgpMetrics(new StatusService(rr.reflector(),
+                () -> new DesiredState.Health(DesiredState.Status.STARTING, ""), Clock.systemUTC()), Clock.systemUTC());
+        List<PrometheusText.Sample> scraped = PrometheusText.parse(metrics.scrape()).values().stream()
+                .flatMap(f -> f.samples().stream()).toList();
+        assertEquals(1.0, sample(scraped, "routereflector_routes_withheld_total", Map.of()), "withheld paths metric");
+        for (SimSpeaker s : List.of(early, late, extended)) {
+            String address = s.localAddress().getHostAddress();
+            assertEquals(s.updatesReceived(), (long) sample(scraped, "routereflector_messages_sent_total",
+                    Map.of("peer", address, "type", "UPDATE")), "messages_sent_total{type=UPDATE} of " + address);
         }
     }
 
@@ -239,6 +257,11 @@ class OutputIT {
         assertFalse(second.prefixes().contains(stray), "bytes of the replaced session reached its successor");
         assertTrue(second.established(), second.toString());
         assertFalse(old.isWritable(), "the replaced session's sink is not writable");
+    }
+
+    private static double sample(List<PrometheusText.Sample> samples, String name, Map<String, String> labels) {
+        return samples.stream().filter(x -> x.name().equals(name) && x.labels().entrySet().containsAll(labels.entrySet()))
+                .findFirst().orElseThrow(() -> new AssertionError("no sample " + name + labels)).value();
     }
 
     private static Member memberOf(java.util.Collection<UpdateGroup> groups, String address) {

@@ -54,6 +54,8 @@ public final class BgpMetrics {
     private final Timer updateLatency;
     private final Counter appliesOk;
     private final Counter appliesFailed;
+    /** Read from the RIB at each scrape ({@link #refresh}); the counter below reports it. */
+    private volatile long withheldPaths;
     /** The counter meters registered for a session object; re-registered when a peer's session is replaced. */
     private final Map<InetAddress, SessionMeters> sessionMeters = new HashMap<>();
 
@@ -76,6 +78,10 @@ public final class BgpMetrics {
         appliesOk = Counter.builder("routereflector.datastore.applies").tag("result", "ok")
                 .description("Configurations from the datastore applied").register(registry);
         appliesFailed = Counter.builder("routereflector.datastore.applies").tag("result", "error").register(registry);
+        FunctionCounter.builder("routereflector.routes.withheld", this, m -> m.withheldPaths)
+                .description("Paths withheld from an update group because, once exported, they do not fit its peers'"
+                        + " maximum message size (treated as withdrawn there; each decision counts)")
+                .register(registry);
         status.reflector().onUpdateProcessed(nanos -> updateLatency.record(nanos, TimeUnit.NANOSECONDS));
     }
 
@@ -107,6 +113,7 @@ public final class BgpMetrics {
 
     synchronized void refresh() throws InterruptedException {
         ReflectorView view = ReflectorView.take(status.reflector());
+        withheldPaths = status.reflector().query(rib -> rib == null ? 0L : rib.withheldPaths());
         long now = clock.millis();
         Map<String, List<Row<?>>> rows = new HashMap<>();
         for (PeerSession s : view.sessions()) {

@@ -23,6 +23,8 @@ import java.util.Set;
  * @param keepaliveTime    seconds; a negative value means hold/3 (resolved here)
  * @param delayOpenTime    RFC 4271 DelayOpen in seconds, 0 = off
  * @param sourceAddress    local address to bind before dialing, null = chosen by the kernel
+ * @param extendedMessages advertise RFC 8654 extended messages (on by default; used when both sides do)
+ * @param dampPeerOscillations RFC 4271 §8.1.1: stretch IdleHold exponentially for a peer that keeps failing
  * @param kind             where the peer comes from (status and metric names only); null = global
  * @param maxPrefixes      routes per address family the peer may send (RFC 4486 Cease/1 beyond): 0 = no
  *                         limit, {@link #DEFAULT_MAX_PREFIXES} = the daemon's {@code --max-prefixes}
@@ -31,7 +33,7 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
                          int holdTime, int keepaliveTime, int connectRetryTime, int gracefulRestartTime,
                          Set<AddressFamily> families, Map<AddressFamily, AddPathMode> addPath, boolean passive,
                          InetAddress sourceAddress, int delayOpenTime, boolean extendedMessages,
-                         PeerKind kind, int maxPrefixes) {
+                         boolean dampPeerOscillations, PeerKind kind, int maxPrefixes) {
 
     public static final int DEFAULT_PORT = 179;
     public static final int DEFAULT_HOLD_TIME = 240;
@@ -129,6 +131,7 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         b.sourceAddress = sourceAddress;
         b.delayOpenTime = delayOpenTime;
         b.extendedMessages = extendedMessages;
+        b.dampPeerOscillations = dampPeerOscillations;
         b.kind = kind;
         b.maxPrefixes = maxPrefixes;
         return b;
@@ -156,7 +159,8 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
                 + " hold=" + holdTime + " keepalive=" + keepaliveTime + " connect-retry=" + connectRetryTime
                 + " gr=" + gracefulRestartTime + " families=" + families + (addPath.isEmpty() ? "" : " add-path=" + addPath)
                 + (passive ? " passive" : "") + (sourceAddress != null ? " source=" + sourceAddress.getHostAddress() : "")
-                + (delayOpenTime > 0 ? " delay-open=" + delayOpenTime : "") + (extendedMessages ? " extended-messages" : "")
+                + (delayOpenTime > 0 ? " delay-open=" + delayOpenTime : "") + (extendedMessages ? "" : " no-extended-messages")
+                + (dampPeerOscillations ? " damp-peer-oscillations" : "")
                 + (maxPrefixes >= 0 ? " max-prefixes=" + maxPrefixes : "")
                 + " " + kind.name().toLowerCase(java.util.Locale.ROOT) + "]";
     }
@@ -178,7 +182,8 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         private boolean passive;
         private InetAddress sourceAddress;
         private int delayOpenTime;
-        private boolean extendedMessages;
+        private boolean extendedMessages = true;
+        private boolean dampPeerOscillations;
         private PeerKind kind;
         private int maxPrefixes = DEFAULT_MAX_PREFIXES;
 
@@ -203,13 +208,14 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         public Builder sourceAddress(InetAddress value) { sourceAddress = value; return this; }
         public Builder delayOpenTime(int value) { delayOpenTime = value; return this; }
         public Builder extendedMessages(boolean value) { extendedMessages = value; return this; }
+        public Builder dampPeerOscillations(boolean value) { dampPeerOscillations = value; return this; }
         public Builder kind(PeerKind value) { kind = value; return this; }
         public Builder maxPrefixes(int value) { maxPrefixes = value; return this; }
 
         public PeerConfig build() {
             return new PeerConfig(address, port, remoteAs, role, password, ttlSecurityHops, holdTime, keepaliveTime,
                     connectRetryTime, gracefulRestartTime, families, addPath, passive, sourceAddress, delayOpenTime, extendedMessages,
-                    kind, maxPrefixes);
+                    dampPeerOscillations, kind, maxPrefixes);
         }
     }
 }

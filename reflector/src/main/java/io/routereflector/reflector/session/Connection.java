@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.routereflector.reflector.config.PeerConfig;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,12 +64,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private Notification received;
     private DownReason downReason;
 
-    Connection(PeerSession peer, boolean outgoing) {
+    /** @param connectRetryCounter the peer's, carried from connection to connection (RFC 4271 §8) */
+    Connection(PeerSession peer, boolean outgoing, int connectRetryCounter) {
         this.peer = peer;
         this.outgoing = outgoing;
         this.config = peer.config();
         this.ours = Negotiation.localOpen(peer.local(), config);
-        this.fsm = Fsm.idle(config.delayOpenTime() > 0);
+        this.fsm = Fsm.idle(config.delayOpenTime() > 0, connectRetryCounter);
     }
 
     // --- what PeerSession sees ---------------------------------------------------------------
@@ -78,6 +81,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     SessionState state() {
         return fsm.state();
+    }
+
+    int connectRetryCounter() {
+        return fsm.connectRetryCounter();
     }
 
     Negotiated negotiated() {
@@ -92,9 +99,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
         return done;
     }
 
-    /** Outgoing: the start event; the FSM answers with InitiateConnection. */
+    /** Outgoing: the start event (IdleHold has expired, or the first start); the FSM answers with InitiateConnection. */
     void start() {
-        fire(FsmEvent.of(outgoing ? Type.AUTOMATIC_START : Type.AUTOMATIC_START_PASSIVE));
+        fire(FsmEvent.of(Type.AUTOMATIC_START));
     }
 
     /** Wires an accepted or dialed channel to this connection. */
@@ -306,9 +313,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     private void perform(FsmAction action) {
         if (action instanceof FsmAction.InitiateConnection) {
-            if (outgoing) {
-                peer.dial(this);
-            }
+            peer.dial(this); // only the active start events ask for it, and only a dialed connection fires them
         } else if (action instanceof FsmAction.SendOpen) {
             send(ours);
         } else if (action instanceof FsmAction.SendKeepalive) {
@@ -361,27 +366,34 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     private void startTimer(Timer timer, HoldKind kind) {
         stopTimer(timer);
+        if (timer == Timer.IDLE_HOLD) {
+            // This connection has ended; the peer outlives it and starts the next one on expiry.
+            peer.idleHold(fsm.connectRetryCounter());
+            return;
+        }
         long millis = switch (timer) {
-            // One Connection makes one dial: while it dials, the socket's connect timeout (set to the
-            // ConnectRetry time) plays this timer's part, and the wait before the next attempt is
-            // PeerSession's jittered back-off. So the FSM's ConnectRetry timer is never armed here.
-            case CONNECT_RETRY -> 0;
+            // Jittered as RFC 4271 §10 asks, so that peers restarted together do not retry in lockstep.
+            case CONNECT_RETRY -> Backoff.delayMillis(config.connectRetryTime(), 0, ThreadLocalRandom.current().nextDouble());
             case HOLD -> kind == HoldKind.LARGE ? LARGE_HOLD_SECONDS * 1000L : negotiated.holdTime() * 1000L;
             case KEEPALIVE -> negotiated.keepaliveTime() * 1000L;
             case DELAY_OPEN -> config.delayOpenTime() * 1000L;
-            case IDLE_HOLD -> 0;
+            case IDLE_HOLD -> throw new AssertionError(timer);
         };
         if (millis <= 0) {
-            return; // also hold time 0: neither hold timer nor keepalives (RFC 4271 §4.4)
+            return; // hold time 0: neither hold timer nor keepalives (RFC 4271 §4.4)
         }
         Type event = switch (timer) {
             case CONNECT_RETRY -> Type.CONNECT_RETRY_TIMER_EXPIRES;
             case HOLD -> Type.HOLD_TIMER_EXPIRES;
             case KEEPALIVE -> Type.KEEPALIVE_TIMER_EXPIRES;
-            case DELAY_OPEN, IDLE_HOLD -> Type.DELAY_OPEN_TIMER_EXPIRES;
+            case DELAY_OPEN -> Type.DELAY_OPEN_TIMER_EXPIRES;
+            case IDLE_HOLD -> throw new AssertionError(timer);
         };
         timers.put(timer, peer.loop().schedule(() -> {
             timers.remove(timer);
+            if (event == Type.CONNECT_RETRY_TIMER_EXPIRES && fsm.state() == SessionState.CONNECT && !done) {
+                peer.connectFailed(new ConnectTimeoutException("no answer within the connect retry time"));
+            }
             fire(FsmEvent.of(event));
         }, millis, TimeUnit.MILLISECONDS));
     }

@@ -18,11 +18,21 @@ import java.util.List;
  * channel's event loop. Collision detection (§6.8) happens outside, between two instances, and feeds
  * back {@link Type#OPEN_COLLISION_DUMP} to the loser.
  *
- * <p>Departures from the RFC text, each deliberate: the optional session attributes
- * DampPeerOscillations and SendNOTIFICATIONwithoutOPEN are off (events 6, 7, 13 do not exist here);
- * our back-off after failures is the IdleHold timer the handler arms on entering Idle; an error event
- * in Established sends the NOTIFICATION the decoder prescribed rather than a generic FSM error, since
- * §6 names the exact code for those errors.
+ * <p>One instance runs one TCP connection, dialed or accepted (a peer has two during a collision),
+ * and ends with it. Departures from the RFC text, each deliberate:
+ * <ul>
+ * <li>Where §8.2.2 keeps the FSM in Active after the TCP connection is lost (in OpenSent, or while
+ *     DelayOpen runs) or re-dials in place when ConnectRetry expires, this FSM goes to Idle and
+ *     asks for the IdleHold timer: its expiry starts the next attempt as a new instance
+ *     (AutomaticStart), which carries the ConnectRetryCounter on. A loss after the TCP connection
+ *     was up counts in that counter, so that DampPeerOscillations (§8.1.1, optional) can stretch
+ *     IdleHold for a peer that keeps hanging up; a failed dial does not.</li>
+ * <li>Every automatic way into Idle starts IdleHold; ManualStop does not (nothing restarts).</li>
+ * <li>SendNOTIFICATIONwithoutOPEN is off (event 7 and the damped start events 6, 7 do not exist:
+ *     damping is how long IdleHold runs, decided by whoever carries the timer out).</li>
+ * <li>An error event in Established sends the NOTIFICATION the decoder prescribed rather than a
+ *     generic FSM error, since §6 names the exact code for those errors.</li>
+ * </ul>
  *
  * @param delayOpen whether the DelayOpen session attribute is set (§8.1.1, optional attribute)
  */
@@ -35,7 +45,12 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
     }
 
     public static Fsm idle(boolean delayOpen) {
-        return new Fsm(SessionState.IDLE, 0, delayOpen, false);
+        return idle(delayOpen, 0);
+    }
+
+    /** A new connection's FSM that carries on the peer's ConnectRetryCounter. */
+    public static Fsm idle(boolean delayOpen, int connectRetryCounter) {
+        return new Fsm(SessionState.IDLE, connectRetryCounter, delayOpen, false);
     }
 
     public Transition step(FsmEvent event) {
@@ -75,12 +90,11 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
             case MANUAL_START, AUTOMATIC_START, MANUAL_START_PASSIVE, AUTOMATIC_START_PASSIVE, TCP_CONNECTION_VALID, TCP_CR_INVALID:
                 return stay();
             case MANUAL_STOP:
-                return toIdle(0, false, null, true);
+                return toIdle(0, true, null, false);
             case CONNECT_RETRY_TIMER_EXPIRES:
-                // Connect: drop and retry; Active: start an active attempt (both end in Connect).
-                return new Transition(with(SessionState.CONNECT, connectRetryCounter, false), connect
-                        ? List.of(FsmAction.DROP_CONNECTION, new StartTimer(Timer.CONNECT_RETRY), new StopTimer(Timer.DELAY_OPEN), FsmAction.INITIATE_CONNECTION)
-                        : List.of(new StartTimer(Timer.CONNECT_RETRY), FsmAction.INITIATE_CONNECTION));
+                // The dial (Connect) or the wait for the peer (Active) took too long: this connection
+                // ends; IdleHold starts the next attempt (§8.2.2 would re-dial in place).
+                return toIdle(connectRetryCounter, true, null, true);
             case DELAY_OPEN_TIMER_EXPIRES:
                 if (!delayOpenRunning) {
                     return toIdleOther();
@@ -96,10 +110,10 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
                         List.of(new StopTimer(Timer.CONNECT_RETRY), FsmAction.SEND_OPEN, new StartTimer(Timer.HOLD, HoldKind.LARGE)));
             case TCP_CONNECTION_FAILS:
                 if (delayOpenRunning) {
-                    return new Transition(with(SessionState.ACTIVE, connectRetryCounter, false),
-                            List.of(new StartTimer(Timer.CONNECT_RETRY), new StopTimer(Timer.DELAY_OPEN), FsmAction.DROP_CONNECTION));
+                    // Lost while our OPEN was held back: the connection was up, so it counts.
+                    return toIdle(connectRetryCounter + 1, true, null, true);
                 }
-                return connect ? toIdle(connectRetryCounter, false, null, true) : toIdle(connectRetryCounter + 1, true, null, true);
+                return connect ? toIdle(connectRetryCounter, true, null, true) : toIdle(connectRetryCounter + 1, true, null, true);
             case BGP_OPEN_WITH_DELAY_OPEN_RUNNING:
                 // The peer spoke first while we delayed our OPEN: answer with OPEN and KEEPALIVE.
                 return new Transition(with(SessionState.OPEN_CONFIRM, connectRetryCounter, false),
@@ -126,9 +140,9 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
         }
         switch (event.type()) {
             case TCP_CONNECTION_FAILS:
-                // §8.2.2: close, restart ConnectRetry, continue listening in Active.
-                return new Transition(with(SessionState.ACTIVE, connectRetryCounter, false),
-                        List.of(FsmAction.DROP_CONNECTION, new StartTimer(Timer.CONNECT_RETRY)));
+                // §8.2.2 would listen on in Active; the listener keeps accepting anyway, and IdleHold
+                // brings the next dial.
+                return toIdle(connectRetryCounter + 1, true, null, true);
             case BGP_OPEN:
                 return new Transition(with(SessionState.OPEN_CONFIRM, connectRetryCounter, false),
                         List.of(new StopTimer(Timer.DELAY_OPEN), new StopTimer(Timer.CONNECT_RETRY), FsmAction.SEND_KEEPALIVE,
@@ -197,7 +211,7 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
                     TCP_CR_ACKED, TCP_CONNECTION_CONFIRMED:
                 return stay();
             case MANUAL_STOP:
-                return toIdle(0, true, cease(event, NotificationCode.CEASE_ADMINISTRATIVE_SHUTDOWN), true);
+                return toIdle(0, true, cease(event, NotificationCode.CEASE_ADMINISTRATIVE_SHUTDOWN), false);
             case AUTOMATIC_STOP:
                 return toIdle(connectRetryCounter + 1, true, cease(event, NotificationCode.CEASE), true);
             case HOLD_TIMER_EXPIRES:
@@ -216,9 +230,9 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
 
     /**
      * The common exit to Idle: optional NOTIFICATION first, then stop every timer, drop the
-     * connection, release resources; the handler arms IdleHold (our back-off) on entering Idle.
+     * connection, release resources, and (unless a ManualStop) start IdleHold for the next attempt.
      */
-    private Transition toIdle(int counter, boolean drop, Notification notification, boolean release) {
+    private Transition toIdle(int counter, boolean drop, Notification notification, boolean restart) {
         List<FsmAction> actions = new ArrayList<>();
         if (notification != null) {
             actions.add(new SendNotification(notification));
@@ -229,8 +243,9 @@ public record Fsm(SessionState state, int connectRetryCounter, boolean delayOpen
         if (drop) {
             actions.add(FsmAction.DROP_CONNECTION);
         }
-        if (release) {
-            actions.add(FsmAction.RELEASE_RESOURCES);
+        actions.add(FsmAction.RELEASE_RESOURCES);
+        if (restart) {
+            actions.add(new StartTimer(Timer.IDLE_HOLD));
         }
         return new Transition(with(SessionState.IDLE, counter, false), actions);
     }

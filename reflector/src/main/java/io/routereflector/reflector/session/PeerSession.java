@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One configured peer: its connections (at most one dialed, one accepted), collision resolution
- * between them (RFC 4271 §6.8), the re-dial back-off, and the face the RIB sees. All mutable state
- * is confined to {@link #loop()}; what other threads read is volatile and written only there.
+ * between them (RFC 4271 §6.8), the IdleHold timer that a connection's FSM starts as it ends (the
+ * peer outlives its connections), and the face the RIB sees. All mutable state is confined to
+ * {@link #loop()}; what other threads read is volatile and written only there.
  */
 public final class PeerSession {
 
@@ -43,7 +44,8 @@ public final class PeerSession {
     // dialed one, an accepted one, and the Established one a restarting peer replaces).
     private final List<Connection> connections = new ArrayList<>(3);
     private boolean running;
-    private int failures;
+    /** RFC 4271 §8: the peer's ConnectRetryCounter, handed from each connection's FSM to the next. */
+    private int connectRetryCounter;
     private ScheduledFuture<?> nextDial;
     private final PrefixLimitIdle prefixLimitIdle = new PrefixLimitIdle();
 
@@ -314,7 +316,7 @@ public final class PeerSession {
             // When that one fails, connectionDone() schedules the next dial.
             return;
         }
-        Connection c = new Connection(this, true);
+        Connection c = new Connection(this, true, connectRetryCounter);
         connections.add(c);
         c.start();
     }
@@ -322,8 +324,8 @@ public final class PeerSession {
     /** The FSM's InitiateConnection for {@code c}. */
     void dial(Connection c) {
         PeerConfig peer = config;
+        // No socket connect timeout: the FSM's ConnectRetry timer ends a dial that takes too long.
         Bootstrap bootstrap = new Bootstrap().group(loop).channelFactory(transport.socket(peer.address()))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, peer.connectRetryTime() * 1000)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<>() {
                     @Override
@@ -365,7 +367,7 @@ public final class PeerSession {
                 old.dump();
             }
         }
-        Connection c = new Connection(this, false);
+        Connection c = new Connection(this, false, connectRetryCounter);
         connections.add(c);
         c.attach(ch);
     }
@@ -415,7 +417,6 @@ public final class PeerSession {
                 other.dump(); // an OPEN-less second connection cannot win against an Established one
             }
         }
-        failures = 0;
         cancelDial();
         lastError = null;
         lastErrorInfo = null;
@@ -430,18 +431,32 @@ public final class PeerSession {
                     ? "Received: " + reason.notification() : reason.kind() == DownReason.Kind.NOTIFICATION_SENT
                     ? "BGP Error: " + reason.notification() : "Socket: " + reason.detail());
         }
+        connectRetryCounter = c.connectRetryCounter();
         if (c == established) {
             established = null;
+            if (Instant.now().isAfter(since.plusSeconds(Backoff.CAP_SECONDS))) {
+                connectRetryCounter = 0; // up long enough to count as stable: damping forgets its past
+            }
             boolean keep = GracefulRestartPolicy.keepRoutes(c.negotiated(), reason);
             LOG.info("peer {}: session down: {}{}", name(), reason, keep ? " (routes kept for graceful restart)" : "");
             listener.down(this, reason, keep);
-        } else {
-            failures++;
         }
         updateState();
-        if (running && !config.passive() && !dialing() && established == null && nextDial == null) {
-            scheduleDial(Backoff.delayMillis(config.connectRetryTime(), failures, ThreadLocalRandom.current().nextDouble()));
+    }
+
+    /**
+     * The FSM's IdleHold timer, started as a connection ends in Idle (every way but a ManualStop); its
+     * expiry is the AutomaticStart of the next dialed connection. It runs for the jittered connect
+     * retry time, or with DampPeerOscillations (RFC 4271 §8.1.1) that time doubled per count of the
+     * ConnectRetryCounter, capped (see {@link Backoff}). A dial already due stays as it is, and the
+     * start does nothing while another connection is up or under way: that one starts IdleHold in turn.
+     */
+    void idleHold(int counter) {
+        if (!running || config.passive() || nextDial != null) {
+            return;
         }
+        int doublings = config.dampPeerOscillations() ? counter : 0;
+        scheduleDial(Backoff.delayMillis(config.connectRetryTime(), doublings, ThreadLocalRandom.current().nextDouble()));
     }
 
     void stateChanged() {

@@ -82,11 +82,38 @@ class FsmTest {
         assertEquals(SessionState.OPEN_SENT, t.next().state());
     }
 
+    /** The connection ends and IdleHold, carried out by PeerSession, starts the next one. */
+    @ParameterizedTest(name = "ConnectRetry expires in {0}")
+    @CsvSource({"CONNECT", "ACTIVE"})
+    void connectRetryExpiryEndsTheAttemptAndStartsIdleHold(SessionState state) {
+        Fsm.Transition t = step(at(state), Type.CONNECT_RETRY_TIMER_EXPIRES);
+        assertEquals(SessionState.IDLE, t.next().state());
+        assertEquals(0, t.next().connectRetryCounter(), "a dial that went unanswered does not count");
+        assertEquals(List.of(FsmAction.DROP_CONNECTION, FsmAction.RELEASE_RESOURCES, new StartTimer(Timer.IDLE_HOLD)),
+                t.actions().subList(t.actions().size() - 3, t.actions().size()));
+        assertFalse(t.actions().contains(FsmAction.INITIATE_CONNECTION));
+    }
+
     @Test
-    void connectRetryExpiryInActiveDialsOut() {
-        Fsm.Transition t = step(at(SessionState.ACTIVE), Type.CONNECT_RETRY_TIMER_EXPIRES);
-        assertEquals(SessionState.CONNECT, t.next().state());
-        assertTrue(t.actions().contains(FsmAction.INITIATE_CONNECTION));
+    void onlyTheActiveStartsInitiateAConnection() {
+        for (SessionState state : SessionState.values()) {
+            for (Type type : Type.values()) {
+                boolean initiates = step(at(state), type).actions().contains(FsmAction.INITIATE_CONNECTION);
+                boolean activeStart = state == SessionState.IDLE && (type == Type.AUTOMATIC_START || type == Type.MANUAL_START);
+                assertEquals(activeStart, initiates, state + " " + type);
+            }
+        }
+    }
+
+    @Test
+    void manualStopEndsWithoutIdleHold() {
+        for (SessionState state : List.of(SessionState.CONNECT, SessionState.ACTIVE, SessionState.OPEN_SENT,
+                SessionState.OPEN_CONFIRM, SessionState.ESTABLISHED)) {
+            Fsm.Transition t = step(at(state), Type.MANUAL_STOP);
+            assertEquals(SessionState.IDLE, t.next().state());
+            assertTrue(t.actions().contains(FsmAction.DROP_CONNECTION), state.toString());
+            assertFalse(t.actions().contains(new StartTimer(Timer.IDLE_HOLD)), state.toString());
+        }
     }
 
     @Test
@@ -108,10 +135,11 @@ class FsmTest {
     }
 
     @Test
-    void tcpFailureInOpenSentFallsBackToActive() {
+    void tcpFailureInOpenSentEndsTheConnectionAndCounts() {
         Fsm.Transition t = step(at(SessionState.OPEN_SENT), Type.TCP_CONNECTION_FAILS);
-        assertEquals(SessionState.ACTIVE, t.next().state());
-        assertTrue(t.actions().contains(new StartTimer(Timer.CONNECT_RETRY)));
+        assertEquals(SessionState.IDLE, t.next().state());
+        assertEquals(1, t.next().connectRetryCounter());
+        assertTrue(t.actions().containsAll(List.of(FsmAction.RELEASE_RESOURCES, new StartTimer(Timer.IDLE_HOLD))));
     }
 
     @ParameterizedTest(name = "{0} in {1} sends {2}/{3}")
@@ -196,10 +224,11 @@ class FsmTest {
     }
 
     @Test
-    void failedConnectAttemptsCountUp() {
-        Fsm fsm = step(Fsm.idle(false), Type.AUTOMATIC_START).next();
-        fsm = step(fsm, Type.CONNECT_RETRY_TIMER_EXPIRES).next();
-        assertEquals(SessionState.CONNECT, fsm.state());
+    void theCounterIsCarriedFromConnectionToConnection() {
+        Fsm fsm = step(Fsm.idle(false, 3), Type.AUTOMATIC_START).next();
+        Fsm.Transition refused = step(fsm, Type.TCP_CONNECTION_FAILS);
+        assertEquals(SessionState.IDLE, refused.next().state());
+        assertEquals(3, refused.next().connectRetryCounter(), "a refused dial does not count (§8.2.2 Connect)");
         Fsm.Transition t = step(at(SessionState.ACTIVE), Type.TCP_CONNECTION_FAILS);
         assertEquals(SessionState.IDLE, t.next().state());
         assertEquals(1, t.next().connectRetryCounter());
@@ -225,12 +254,14 @@ class FsmTest {
     }
 
     @Test
-    void tcpFailureWhileDelayingTheOpenReturnsToActive() {
+    void tcpFailureWhileDelayingTheOpenEndsTheConnectionAndCounts() {
         Fsm delaying = new Fsm(SessionState.CONNECT, 0, true, true);
         Fsm.Transition t = step(delaying, Type.TCP_CONNECTION_FAILS);
-        assertEquals(SessionState.ACTIVE, t.next().state());
+        assertEquals(SessionState.IDLE, t.next().state());
         assertFalse(t.next().delayOpenRunning());
-        assertTrue(t.actions().contains(new StopTimer(Timer.DELAY_OPEN)));
+        assertEquals(1, t.next().connectRetryCounter());
+        assertTrue(t.actions().containsAll(List.of(new StopTimer(Timer.DELAY_OPEN), FsmAction.RELEASE_RESOURCES,
+                new StartTimer(Timer.IDLE_HOLD))));
     }
 
     @Provide
@@ -238,7 +269,7 @@ class FsmTest {
         return Arbitraries.of(Type.class).list().ofMaxSize(40);
     }
 
-    /** Whatever arrives, the FSM never throws, and every way to Idle drops the connection and stops the timers. */
+    /** Whatever arrives, the FSM never throws, every way to Idle drops the connection and stops the timers. */
     @Property
     void anySequenceIsHandled(@ForAll("events") List<Type> events) {
         Fsm fsm = Fsm.idle(false);
@@ -247,6 +278,11 @@ class FsmTest {
             if (t.next().state() == SessionState.IDLE && fsm.state() != SessionState.IDLE) {
                 assertTrue(t.actions().contains(new StopTimer(Timer.HOLD)));
                 assertTrue(t.actions().contains(FsmAction.RELEASE_RESOURCES));
+            }
+            if (t.next().state().progress() <= SessionState.CONNECT.progress() && t.next().state() != fsm.state()) {
+                // One FSM, one TCP connection: Connect/Active only at the start, never as a fallback
+                // that would keep a dead connection (and the peer's next dial) waiting.
+                assertTrue(fsm.state() == SessionState.IDLE || t.next().state() == SessionState.IDLE, fsm.state() + " -> " + t.next().state());
             }
             if (t.next().state() == SessionState.ESTABLISHED && fsm.state() != SessionState.ESTABLISHED) {
                 assertEquals(SessionState.OPEN_CONFIRM, fsm.state(), "Established only from OpenConfirm");

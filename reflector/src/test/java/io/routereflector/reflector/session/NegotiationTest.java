@@ -73,7 +73,9 @@ class NegotiationTest {
 
         Open plain = Negotiation.localOpen(LOCAL, peer(64512).build());
         assertTrue(plain.capability(AddPath.class).isEmpty());
-        assertTrue(plain.capability(ExtendedMessage.class).isEmpty());
+        assertTrue(plain.capability(ExtendedMessage.class).isPresent(), "RFC 8654 advertised by default");
+        Open without = Negotiation.localOpen(LOCAL, peer(64512).extendedMessages(false).build());
+        assertTrue(without.capability(ExtendedMessage.class).isEmpty(), "--no-extended-messages");
         assertFalse(plain.capability(GracefulRestart.class).orElseThrow().restartState());
     }
 

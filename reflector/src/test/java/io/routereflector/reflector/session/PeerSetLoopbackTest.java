@@ -359,7 +359,7 @@ class PeerSetLoopbackTest {
         assertTrue(nio.sessions().isEmpty(), "nothing started");
     }
 
-    private static void write(OutputStream out, BgpMessage m) throws Exception {
+    static void write(OutputStream out, BgpMessage m) throws Exception {
         ByteBuf buf = MessageCodec.encode(m, WireSettings.AS4, ByteBufAllocator.DEFAULT);
         try {
             byte[] bytes = new byte[buf.readableBytes()];
@@ -371,7 +371,7 @@ class PeerSetLoopbackTest {
         }
     }
 
-    private static BgpMessage read(DataInputStream in, WireSettings settings) throws Exception {
+    static BgpMessage read(DataInputStream in, WireSettings settings) throws Exception {
         byte[] header = new byte[19];
         in.readFully(header);
         int length = (header[16] & 0xFF) << 8 | (header[17] & 0xFF);

@@ -2,6 +2,7 @@ package io.routereflector.daemon;
 
 import io.routereflector.datastore.derive.Identity;
 import io.routereflector.datastore.etcd.EtcdSettings;
+import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.reflector.config.ReflectorConfig;
 import picocli.CommandLine.Option;
 
@@ -107,6 +108,23 @@ public final class DaemonOptions {
         }
         return new PrefixLimits(maxPrefixes, Duration.ofSeconds(prefixLimitRestart));
     }
+
+    // Session attributes Calico's BGPPeer has no field for: one setting for every peer.
+    @Option(names = "--extended-messages", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Advertise RFC 8654 extended messages (up to 65535 octets; used only when the peer advertises them too). Default: on.")
+    boolean extendedMessages = true;
+
+    @Option(names = "--delay-open-time", paramLabel = "SECONDS", defaultValue = "0",
+            description = "RFC 4271 DelayOpen: wait this long for the peer's OPEN before sending ours, 0..240; 0 (default) = off.")
+    int delayOpenTime;
+
+    @Option(names = "--passive", description = "Never dial, only accept (BIRD's \"passive on\"). Only for peers that all dial us:"
+            + " a Calico node is passive toward a peer with a higher address. Default: off.")
+    boolean passive;
+
+    @Option(names = "--damp-peer-oscillations", description = "RFC 4271 §8.1.1: double the wait before redialing a peer"
+            + " after each failure (connect retry time up to 60 s), forgotten after 60 s Established. Default: off.")
+    boolean dampPeerOscillations;
 
     /** A start-up error: one clear line, what and where and what was expected. */
     public static final class ConfigError extends Exception {
@@ -228,8 +246,16 @@ public final class DaemonOptions {
         if (bgpPort < 0 || bgpPort > 65535) {
             throw new ConfigError("--port " + bgpPort + ": expected 0..65535");
         }
+        if (delayOpenTime < 0 || delayOpenTime > 240) {
+            throw new ConfigError("--delay-open-time " + delayOpenTime + ": expected 0..240 seconds");
+        }
+        List<PeerConfig> peers = new ArrayList<>();
+        for (PeerConfig p : derived.peers()) {
+            peers.add(p.toBuilder().extendedMessages(extendedMessages).delayOpenTime(delayOpenTime)
+                    .dampPeerOscillations(dampPeerOscillations).passive(passive).build());
+        }
         try {
-            return new ReflectorConfig(router, cluster, localAs, addresses, bgpPort, derived.peers(), derived.restarted());
+            return new ReflectorConfig(router, cluster, localAs, addresses, bgpPort, peers, derived.restarted());
         } catch (IllegalArgumentException e) {
             throw new ConfigError("configuration after overrides: " + e.getMessage());
         }

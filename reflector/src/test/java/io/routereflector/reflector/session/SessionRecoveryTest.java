@@ -16,6 +16,7 @@ import java.io.DataInputStream;
 import java.net.Inet4Address;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import static io.routereflector.reflector.session.PeerSetLoopbackTest.upQuietly;
 import static io.routereflector.reflector.session.PeerSetLoopbackTest.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -96,6 +98,41 @@ class SessionRecoveryTest {
         // higher address): only our next dial can bring the session up.
         PeerSet b = speaker("127.0.0.2", port, new Recording(), peer("127.0.0.1", port, "127.0.0.2").passive(true).build());
         await(Duration.ofSeconds(10), () -> upQuietly(b, "127.0.0.1") && a.established.size() == 1, "Established by our next dial");
+    }
+
+    @Test
+    void delayOpenHoldsOurOpenOnADialedConnectionThenSendsIt() throws Exception {
+        int port = freePort();
+        try (ServerSocket peerListener = new ServerSocket(port, 4, ip("127.0.0.2"))) {
+            peerListener.setSoTimeout(5000);
+            speaker("127.0.0.1", port, new Recording(), peer("127.0.0.2", port, "127.0.0.1").delayOpenTime(2).build());
+            try (Socket dialedByUs = peerListener.accept()) {
+                dialedByUs.setSoTimeout(1000);
+                DataInputStream in = new DataInputStream(dialedByUs.getInputStream());
+                assertThrows(SocketTimeoutException.class, in::read, "nothing sent while DelayOpen runs");
+                dialedByUs.setSoTimeout(3000);
+                assertInstanceOf(Open.class, read(in, WireSettings.INITIAL), "the OPEN once DelayOpen expires");
+            }
+        }
+    }
+
+    @Test
+    void delayOpenAnswersAPeerThatSpeaksFirstOnADialedConnection() throws Exception {
+        int port = freePort();
+        Recording a = new Recording();
+        try (ServerSocket peerListener = new ServerSocket(port, 4, ip("127.0.0.2"))) {
+            peerListener.setSoTimeout(5000);
+            speaker("127.0.0.1", port, a, peer("127.0.0.2", port, "127.0.0.1").delayOpenTime(30).build());
+            try (Socket dialedByUs = peerListener.accept()) {
+                dialedByUs.setSoTimeout(3000); // far below the 30 s DelayOpen: the answer is to the OPEN
+                DataInputStream in = new DataInputStream(dialedByUs.getInputStream());
+                write(dialedByUs.getOutputStream(), Open.of(AS, 3, 0x7F000002, List.of(new FourOctetAs(AS))));
+                assertInstanceOf(Open.class, read(in, WireSettings.INITIAL));
+                assertEquals(Keepalive.INSTANCE, read(in, WireSettings.AS4));
+                write(dialedByUs.getOutputStream(), Keepalive.INSTANCE);
+                await(Duration.ofSeconds(3), () -> a.established.size() == 1, "Established");
+            }
+        }
     }
 
     @Test

@@ -200,10 +200,9 @@ public final class PeerSession {
             running = true;
             updateState();
             if (!config.passive()) {
-                // After our own restart the clients dial us as soon as they notice (their GR restart):
-                // wait one connect-retry time first, as BIRD's "start delay", so that their connection
-                // is accepted instead of racing ours. A collision would send a Cease on a restarting
-                // session, and BIRD 1.6 flushes the routes it kept for us when it gets one.
+                // After our restart the clients dial us as soon as they notice: wait one connect-retry
+                // time first (BIRD's "start delay") so that theirs is accepted instead of colliding with
+                // ours; BIRD 1.6 flushes the routes it kept for us on the collision's Cease.
                 scheduleDial(local.restarted() ? Backoff.delayMillis(config.connectRetryTime(), 0,
                         ThreadLocalRandom.current().nextDouble()) : 0);
             }
@@ -274,8 +273,8 @@ public final class PeerSession {
             if (resetWith != null && running && !next.passive()) {
                 cancelDial();
                 scheduleDial(Backoff.delayMillis(next.connectRetryTime(), 0, ThreadLocalRandom.current().nextDouble()));
-            } else if (running && !next.passive() && !dialing() && established == null && nextDial == null) {
-                scheduleDial(0); // was passive, now dials
+            } else if (running && nextDial == null) {
+                scheduleDial(0); // was passive, now dials (dialNow checks the rest)
             }
         });
     }
@@ -284,15 +283,6 @@ public final class PeerSession {
         for (Connection c : List.copyOf(connections)) {
             c.stop(cease);
         }
-    }
-
-    private boolean dialing() {
-        for (Connection c : connections) {
-            if (c.outgoing()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // --- connections (event loop) ---------------------------------------------------------------
@@ -313,7 +303,7 @@ public final class PeerSession {
         nextDial = null;
         if (!running || config.passive() || established != null || !connections.isEmpty()) {
             // Already connected or connecting, either way: a second connection would only collide.
-            // When that one fails, connectionDone() schedules the next dial.
+            // When that one ends, its IdleHold brings the next dial.
             return;
         }
         Connection c = new Connection(this, true, connectRetryCounter);
@@ -445,11 +435,9 @@ public final class PeerSession {
     }
 
     /**
-     * The FSM's IdleHold timer, started as a connection ends in Idle (every way but a ManualStop); its
-     * expiry is the AutomaticStart of the next dialed connection. It runs for the jittered connect
-     * retry time, or with DampPeerOscillations (RFC 4271 §8.1.1) that time doubled per count of the
-     * ConnectRetryCounter, capped (see {@link Backoff}). A dial already due stays as it is, and the
-     * start does nothing while another connection is up or under way: that one starts IdleHold in turn.
+     * The FSM's IdleHold timer, started as a connection ends (but on a ManualStop); its expiry is the
+     * AutomaticStart of the next dial: the jittered connect retry time, doubled per ConnectRetryCounter
+     * with DampPeerOscillations (RFC 4271 §8.1.1, capped, see {@link Backoff}). A dial already due stays.
      */
     void idleHold(int counter) {
         if (!running || config.passive() || nextDial != null) {

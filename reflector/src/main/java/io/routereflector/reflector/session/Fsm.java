@@ -28,8 +28,9 @@ import java.util.List;
  *     was up counts in that counter, so that DampPeerOscillations (§8.1.1, optional) can stretch
  *     IdleHold for a peer that keeps hanging up; a failed dial does not.</li>
  * <li>Every automatic way into Idle starts IdleHold; ManualStop does not (nothing restarts).</li>
- * <li>SendNOTIFICATIONwithoutOPEN is off (event 7 and the damped start events 6, 7 do not exist:
- *     damping is how long IdleHold runs, decided by whoever carries the timer out).</li>
+ * <li>SendNOTIFICATIONwithoutOPEN is off. The damped start events 6 and 7 and IdleHoldTimer_Expires
+ *     (13) do not exist: damping is how long IdleHold runs (decided where the timer is carried out),
+ *     and its expiry is the AutomaticStart (3) of the next connection.</li>
  * <li>An error event in Established sends the NOTIFICATION the decoder prescribed rather than a
  *     generic FSM error, since §6 names the exact code for those errors.</li>
  * </ul>

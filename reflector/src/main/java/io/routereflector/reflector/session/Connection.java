@@ -114,8 +114,18 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (ch != channel || done) {
             return;
         }
-        peer.connectFailed(cause);
+        recordConnectFailure(cause);
         fire(FsmEvent.of(Type.TCP_CONNECTION_FAILS));
+    }
+
+    private void recordConnectFailure(Throwable cause) {
+        String text = "connect to " + peer.name() + ":" + config.port() + " failed: " + cause.getMessage();
+        if (config.password() != null) {
+            // With a wrong or missing key the peer's kernel drops our SYN silently: all we see is a timeout.
+            text += " (TCP MD5 password set: a key mismatch makes the peer drop our SYN without an answer)";
+        }
+        peer.recordError(text, "Socket: " + DownReason.socketWords(cause));
+        LOG.info("peer {}: {}", peer.name(), text);
     }
 
     /** Loser of a collision (RFC 4271 §6.8): Cease / Connection Collision Resolution. */
@@ -296,7 +306,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         for (FsmAction action : t.actions()) {
             perform(action);
         }
-        peer.stateChanged();
+        peer.updateState();
     }
 
     private DownReason reasonFor(FsmEvent event, Fsm.Transition t) {
@@ -392,7 +402,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         timers.put(timer, peer.loop().schedule(() -> {
             timers.remove(timer);
             if (event == Type.CONNECT_RETRY_TIMER_EXPIRES && fsm.state() == SessionState.CONNECT && !done) {
-                peer.connectFailed(new ConnectTimeoutException("no answer within the connect retry time"));
+                recordConnectFailure(new ConnectTimeoutException("no answer within the connect retry time"));
             }
             fire(FsmEvent.of(event));
         }, millis, TimeUnit.MILLISECONDS));

@@ -1,10 +1,7 @@
 package io.routereflector.reflector.session;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.routereflector.reflector.config.PeerConfig;
@@ -17,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -313,35 +309,12 @@ public final class PeerSession {
 
     /** The FSM's InitiateConnection for {@code c}. */
     void dial(Connection c) {
-        PeerConfig peer = config;
-        // No socket connect timeout: the FSM's ConnectRetry timer ends a dial that takes too long.
-        Bootstrap bootstrap = new Bootstrap().group(loop).channelFactory(transport.socket(peer.address()))
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        c.attach(ch);
-                    }
-                });
-        transport.configureOutgoing(bootstrap, peer);
-        InetSocketAddress remote = new InetSocketAddress(peer.address(), peer.port());
-        ChannelFuture f = peer.sourceAddress() == null ? bootstrap.connect(remote)
-                : bootstrap.connect(remote, new InetSocketAddress(peer.sourceAddress(), 0));
+        ChannelFuture f = transport.connect(loop, config, c::attach);
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 c.connectFailed(f.channel(), done.cause());
             }
         });
-    }
-
-    void connectFailed(Throwable cause) {
-        String text = "connect to " + name() + ":" + config.port() + " failed: " + cause.getMessage();
-        if (config.password() != null) {
-            // With a wrong or missing key the peer's kernel drops our SYN silently: all we see is a timeout.
-            text += " (TCP MD5 password set: a key mismatch makes the peer drop our SYN without an answer)";
-        }
-        recordError(text, "Socket: " + DownReason.socketWords(cause));
-        LOG.info("peer {}: {}", name(), text);
     }
 
     /** An accepted channel from this peer's address, on this peer's loop. */
@@ -447,12 +420,8 @@ public final class PeerSession {
         scheduleDial(Backoff.delayMillis(config.connectRetryTime(), doublings, ThreadLocalRandom.current().nextDouble()));
     }
 
-    void stateChanged() {
-        updateState();
-    }
-
     /** The most advanced connection's state; Active while we only wait for the peer (BIRD's wording). */
-    private void updateState() {
+    void updateState() {
         SessionState best = running ? SessionState.ACTIVE : SessionState.IDLE;
         for (Connection c : connections) {
             if (!c.done() && c.state().progress() > best.progress()) {

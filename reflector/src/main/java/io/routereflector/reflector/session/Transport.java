@@ -3,6 +3,10 @@ package io.routereflector.reflector.session;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -20,9 +24,11 @@ import io.routereflector.reflector.config.PeerConfig;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Epoll where the native library loads (it carries TCP MD5 and the raw IP options GTSM needs), NIO
@@ -107,8 +113,27 @@ public final class Transport {
         return epoll ? () -> new EpollServerSocketChannel(family) : NioServerSocketChannel::new;
     }
 
+    /**
+     * Dials {@code peer} from its source address on {@code loop}; {@code init} wires the new channel.
+     * No socket connect timeout: the FSM's ConnectRetry timer ends a dial that takes too long.
+     */
+    public ChannelFuture connect(EventLoop loop, PeerConfig peer, Consumer<Channel> init) {
+        Bootstrap bootstrap = new Bootstrap().group(loop).channelFactory(socket(peer.address()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        init.accept(ch);
+                    }
+                });
+        configureOutgoing(bootstrap, peer);
+        InetSocketAddress remote = new InetSocketAddress(peer.address(), peer.port());
+        return peer.sourceAddress() == null ? bootstrap.connect(remote)
+                : bootstrap.connect(remote, new InetSocketAddress(peer.sourceAddress(), 0));
+    }
+
     /** MD5 key and GTSM for a connection we dial, set before connect. */
-    public void configureOutgoing(Bootstrap bootstrap, PeerConfig peer) {
+    private void configureOutgoing(Bootstrap bootstrap, PeerConfig peer) {
         if (!epoll) {
             return;
         }

@@ -15,7 +15,6 @@ import io.routereflector.rib.Rib;
 import io.routereflector.rib.RibPeer;
 import io.routereflector.rib.out.GroupKey;
 import io.routereflector.rib.out.UpdateSink;
-import io.routereflector.wire.capability.LongLivedGracefulRestart;
 import io.routereflector.wire.message.RouteRefresh;
 import io.routereflector.wire.message.Update;
 import io.routereflector.wire.nlri.AddressFamily;
@@ -28,6 +27,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -48,18 +48,13 @@ import java.util.concurrent.TimeoutException;
 public final class Reflector implements SessionListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reflector.class);
-    /** How long stale paths may wait for End-of-RIB after the peer is back (RFC 4724 §4.2 "stale timer"). */
-    static final long STALE_AFTER_RESTART_SECONDS = 360;
 
     private final ScheduledExecutorService ribThread;
     private final PeerSet peers;
-    private final Map<InetAddress, Integer> peerIds = new HashMap<>();
-    private final Map<InetAddress, RibPeer> ribPeers = new HashMap<>();
-    private final Map<InetAddress, ScheduledFuture<?>> staleTimers = new HashMap<>();
-    /** The peer's graceful restart time (RFC 4724 §3) of its Established session, 0 without GR. */
-    private final Map<InetAddress, Integer> restartTimes = new HashMap<>();
-    /** Per peer, the RFC 9494 long-lived stale time of each family it asked for (recorded at Established). */
-    private final Map<InetAddress, Map<AddressFamily, Integer>> longLivedTimes = new HashMap<>();
+    /** Everything kept per peer address, its lifecycle included (RIB thread). */
+    private final Map<InetAddress, PeerState> states = new HashMap<>();
+    private int nextPeerId = 1;
+    private final GracefulRestartHelper helper;
     private Rib rib;
     private boolean flushQueued;
     // RFC 4724 §4.1 selection deferral after our restart (RIB thread; see deferInitialTransfer).
@@ -67,8 +62,6 @@ public final class Reflector implements SessionListener, AutoCloseable {
     private boolean deferring;
     private ScheduledFuture<?> deferralTimer;
     private Set<InetAddress> configured = Set.of();
-    private final Set<InetAddress> settled = new HashSet<>();
-    private final Map<InetAddress, Set<AddressFamily>> awaitingEndOfRib = new HashMap<>();
     private final CompletableFuture<String> released = new CompletableFuture<>();
     /** Routes per family a peer may send unless its configuration says otherwise (RFC 4486 §4); 0 = no limit. */
     public static final int DEFAULT_MAX_PREFIXES = 20_000;
@@ -87,6 +80,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
             return t;
         });
         this.peers = new PeerSet(transport, sessionThreads, this);
+        this.helper = new GracefulRestartHelper(ribThread, this::queueFlush, this::forgetIfIdle);
     }
 
     /**
@@ -117,7 +111,8 @@ public final class Reflector implements SessionListener, AutoCloseable {
             if (previous == null || previous.resetsAllFor(config)) {
                 rib = new Rib(ReflectorConfig.toInt(config.routerId()), ReflectorConfig.toInt(config.clusterId()),
                         config.localAs(), PooledByteBufAllocator.DEFAULT);
-                ribPeers.clear();
+                helper.reset(rib, states.values());
+                states.clear();
                 if (deferral != null && !released.isDone()) {
                     deferring = true;
                     rib.holdInitialTransfer();
@@ -136,7 +131,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
 
     /** RIB thread: releases the held transfer once every configured peer has settled. */
     private void releaseWhenSettled() {
-        if (deferring && settled.containsAll(configured)) {
+        if (deferring && configured.stream().allMatch(a -> states.containsKey(a) && states.get(a).settled)) {
             release(configured.isEmpty() ? "no peers configured" : "End-of-RIB received from every peer");
         }
     }
@@ -150,12 +145,15 @@ public final class Reflector implements SessionListener, AutoCloseable {
             deferralTimer.cancel(false);
         }
         Set<InetAddress> missing = new HashSet<>(configured);
-        missing.removeAll(settled);
+        missing.removeIf(a -> states.containsKey(a) && states.get(a).settled);
         LOG.info("restart: initial transfer released: {}{}", why,
                 missing.isEmpty() ? "" : "; still waiting for " + missing.size() + " peers");
         rib.releaseInitialTransfer();
-        settled.clear();
-        awaitingEndOfRib.clear();
+        for (PeerState p : List.copyOf(states.values())) {
+            p.settled = false;
+            p.awaitingEndOfRib = null;
+            forgetIfIdle(p);
+        }
         queueFlush();
         released.complete(why);
     }
@@ -208,7 +206,15 @@ public final class Reflector implements SessionListener, AutoCloseable {
      * we are the helper), read on the RIB thread.
      */
     public Set<InetAddress> gracefulRestartInProgress() throws InterruptedException {
-        return call(() -> Set.copyOf(staleTimers.keySet()));
+        return call(() -> {
+            Set<InetAddress> helping = new HashSet<>();
+            states.values().forEach(p -> {
+                if (GracefulRestartHelper.helping(p)) {
+                    helping.add(p.address);
+                }
+            });
+            return Set.copyOf(helping);
+        });
     }
 
     /** Runs {@code query} on the RIB thread and waits for it (status, routes, tests). */
@@ -258,8 +264,15 @@ public final class Reflector implements SessionListener, AutoCloseable {
         });
     }
 
-    private int idFor(InetAddress address) {
-        return peerIds.computeIfAbsent(address, a -> peerIds.size() + 1);
+    /** The peer's state, created at its first Established session (RIB thread). */
+    private PeerState state(InetAddress address) {
+        return states.computeIfAbsent(address, a -> new PeerState(a, nextPeerId++));
+    }
+
+    private void forgetIfIdle(PeerState peer) {
+        if (peer.isIdle()) {
+            states.remove(peer.address, peer);
+        }
     }
 
     @Override
@@ -273,38 +286,23 @@ public final class Reflector implements SessionListener, AutoCloseable {
         PeerConfig config = session.config();
         InetAddress local = session.localAddress();
         onRib("established", session.address(), () -> {
-            ScheduledFuture<?> timer = staleTimers.remove(session.address());
-            if (timer != null) {
-                timer.cancel(false);
-                // The peer is back: its stale paths wait for its End-of-RIB, but not for ever.
-                staleTimers.put(session.address(), ribThread.schedule(() -> sweepAll(session.address(), "no End-of-RIB after restart"),
-                        STALE_AFTER_RESTART_SECONDS, TimeUnit.SECONDS));
-            }
-            RibPeer peer = new RibPeer(idFor(session.address()), session.address(), n.peerIdentifier(), n.peerAs(), config.role());
-            ribPeers.put(session.address(), peer);
-            restartTimes.put(session.address(), n.gracefulRestart().map(g -> g.restartTime()).orElse(0));
-            Map<AddressFamily, Integer> longLived = new HashMap<>();
-            if (n.peerLongLived() != null) {
-                for (LongLivedGracefulRestart.Entry e : n.peerLongLived().families()) {
-                    if (n.families().contains(e.family()) && e.staleTime() > 0) {
-                        longLived.put(e.family(), e.staleTime());
-                    }
-                }
-            }
-            longLivedTimes.put(session.address(), longLived);
+            PeerState state = state(session.address());
+            RibPeer peer = new RibPeer(state.id, session.address(), n.peerIdentifier(), n.peerAs(), config.role());
+            state.established(peer, n);
             boolean llgr = n.peerLongLived() != null;
             GroupKey key = config.role() == PeerRole.EBGP
                     ? new GroupKey(PeerRole.EBGP, n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(),
                             local instanceof Inet4Address ? local : null, local instanceof Inet6Address ? local : null, llgr)
                     : new GroupKey(config.role(), n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(), null, null, llgr);
             rib.peerUp(peer, key, sink);
+            helper.up(state, n);
             if (deferring) {
                 // RFC 4724 §4.1: only GR peers that are not restarting themselves are waited for.
                 boolean waitFor = n.gracefulRestart().map(g -> !g.restartState()).orElse(false);
                 if (waitFor && !n.families().isEmpty()) {
-                    awaitingEndOfRib.put(session.address(), new HashSet<>(n.families()));
+                    state.awaitingEndOfRib = new HashSet<>(n.families());
                 } else {
-                    settled.add(session.address());
+                    state.settled = true;
                     releaseWhenSettled();
                 }
             }
@@ -327,20 +325,18 @@ public final class Reflector implements SessionListener, AutoCloseable {
 
     /** RIB thread: one UPDATE from the session's peer. */
     private void applyUpdate(PeerSession session, Update update, long handedOff) {
-        RibPeer peer = ribPeers.get(session.address());
+        PeerState state = states.get(session.address());
+        RibPeer peer = state == null ? null : state.session;
         if (peer == null) {
             return;
         }
         if (update.isEndOfRib()) {
             AddressFamily family = update.endOfRibFamily();
-            int swept = rib.sweepStale(peer, family);
-            if (swept > 0) {
-                LOG.info("peer {}: End-of-RIB {}: {} stale paths removed", peer, family, swept);
-            }
-            Set<AddressFamily> waiting = awaitingEndOfRib.get(session.address());
+            helper.endOfRib(state, family);
+            Set<AddressFamily> waiting = state.awaitingEndOfRib;
             if (deferring && waiting != null && waiting.remove(family) && waiting.isEmpty()) {
-                awaitingEndOfRib.remove(session.address());
-                settled.add(session.address());
+                state.awaitingEndOfRib = null;
+                state.settled = true;
                 releaseWhenSettled();
             }
             return;
@@ -385,94 +381,38 @@ public final class Reflector implements SessionListener, AutoCloseable {
         }
         boolean enhanced = session.negotiated() != null && session.negotiated().enhancedRouteRefresh();
         onRib("route refresh from", session.address(), () -> {
-            RibPeer peer = ribPeers.get(session.address());
+            RibPeer peer = live(session);
             if (peer != null) {
                 rib.refresh(peer, refresh.family(), enhanced);
             }
         });
     }
 
+    /** The RIB's view of the session's peer while it is Established, else null (RIB thread). */
+    private RibPeer live(PeerSession session) {
+        PeerState state = states.get(session.address());
+        return state == null ? null : state.session;
+    }
+
     @Override
     public void down(PeerSession session, DownReason reason, boolean keepRoutesForGracefulRestart) {
         onRib("down", session.address(), () -> {
-            RibPeer peer = ribPeers.remove(session.address());
-            // The session has already dropped its Established connection (session.negotiated() is null
-            // by now): the restart time is the one recorded when that connection came up.
-            Integer recorded = restartTimes.remove(session.address());
-            Map<AddressFamily, Integer> longLived = longLivedTimes.getOrDefault(session.address(), Map.of());
-            int restartTime = keepRoutesForGracefulRestart && recorded != null ? recorded : 0;
-            // RFC 9494 §4.2: with LLGR the routes are kept even when the GR restart time is 0.
-            boolean keep = keepRoutesForGracefulRestart && (restartTime > 0 || !longLived.isEmpty());
-            awaitingEndOfRib.remove(session.address());
-            if (peer == null) {
+            PeerState state = states.get(session.address());
+            if (state == null) {
                 return;
             }
-            rib.peerDown(peer, keep, false);
-            if (keep) {
-                LOG.info("peer {}: graceful restart, keeping its routes for up to {} s{}", peer, restartTime,
-                        longLived.isEmpty() ? "" : ", then long-lived stale for " + longLived);
-                ScheduledFuture<?> old = staleTimers.put(session.address(), ribThread.schedule(
-                        () -> restartTimeExpired(session.address(), longLived), restartTime, TimeUnit.SECONDS));
-                if (old != null) {
-                    old.cancel(false);
-                }
-            }
+            // The session has already dropped its Established connection (session.negotiated() is null
+            // by now): what its OPEN said was recorded in the state when that connection came up.
+            state.awaitingEndOfRib = null;
+            helper.down(state, keepRoutesForGracefulRestart);
+            forgetIfIdle(state);
         });
-    }
-
-    /**
-     * The peer did not come back within its restart time: families it asked LLGR for keep their paths
-     * as long-lived stale until the stale time runs out (RFC 9494 §4.2); the others are swept now.
-     */
-    private void restartTimeExpired(InetAddress address, Map<AddressFamily, Integer> longLived) {
-        if (longLived.isEmpty()) {
-            sweepAll(address, "restart time expired");
-            return;
-        }
-        staleTimers.remove(address);
-        Integer id = peerIds.get(address);
-        if (id == null || rib == null) {
-            return;
-        }
-        RibPeer any = new RibPeer(id, address, 0, 0, PeerRole.CLIENT);
-        int longest = 0;
-        for (AddressFamily family : Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST)) {
-            Integer stale = longLived.get(family);
-            if (stale == null) {
-                rib.sweepStale(any, family);
-            } else {
-                int kept = rib.toLongLivedStale(any, family);
-                LOG.info("peer {}: restart time expired: {} {} paths long-lived stale for {} s", address.getHostAddress(),
-                        kept, family, stale);
-                longest = Math.max(longest, stale);
-            }
-        }
-        staleTimers.put(address, ribThread.schedule(() -> sweepAll(address, "long-lived stale time expired"),
-                longest, TimeUnit.SECONDS));
-        queueFlush();
-    }
-
-    private void sweepAll(InetAddress address, String why) {
-        staleTimers.remove(address);
-        Integer id = peerIds.get(address);
-        if (id == null || rib == null) {
-            return;
-        }
-        RibPeer any = new RibPeer(id, address, 0, 0, PeerRole.CLIENT);
-        int swept = 0;
-        for (AddressFamily family : Set.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST)) {
-            swept += rib.sweepStale(any, family);
-        }
-        if (swept > 0) {
-            LOG.info("peer {}: {}: {} stale paths removed", address.getHostAddress(), why, swept);
-        }
-        queueFlush();
     }
 
     @Override
     public void writable(PeerSession session) {
         onRib("writable", session.address(), () -> {
-            RibPeer peer = ribPeers.get(session.address());
+            RibPeer peer = live(session);
             if (peer != null) {
                 rib.writable(peer);
             }

@@ -10,6 +10,7 @@ import io.routereflector.wire.attribute.LocalPref;
 import io.routereflector.wire.attribute.NextHop;
 import io.routereflector.wire.attribute.Origin;
 import io.routereflector.wire.attribute.PathAttributes;
+import io.routereflector.wire.capability.Capability;
 import io.routereflector.wire.capability.FourOctetAs;
 import io.routereflector.wire.capability.Multiprotocol;
 import io.routereflector.wire.message.BgpMessage;
@@ -40,13 +41,18 @@ final class RawSpeaker implements AutoCloseable {
     final int id;
 
     RawSpeaker(String address, int port, long as) throws IOException {
+        this(address, port, as, List.of(new Multiprotocol(AddressFamily.IPV4_UNICAST), new FourOctetAs(as)));
+    }
+
+    /** With the capabilities of its OPEN given (graceful restart, more families). */
+    RawSpeaker(String address, int port, long as, List<Capability> capabilities) throws IOException {
         socket.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
         socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 5_000);
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());
         id = Ipv4Prefix.parseAddress(address);
-        write(Open.of(as, 240, id, List.of(new Multiprotocol(AddressFamily.IPV4_UNICAST), new FourOctetAs(as))));
+        write(Open.of(as, 240, id, capabilities));
     }
 
     /** Completes the OPEN exchange: the reflector's OPEN, our KEEPALIVE, its KEEPALIVE. */

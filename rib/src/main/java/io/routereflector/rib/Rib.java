@@ -136,11 +136,12 @@ public final class Rib {
     }
 
     /**
-     * A session went down. Without graceful restart its paths go at once; with it (RFC 4724 §4.2, we
-     * are the helper) they stay, marked stale, until {@link #sweepStale} — long-lived stale paths
-     * (RFC 9494) become least preferred.
+     * A session went down. Its paths of the families in {@code keepStale} stay, marked stale (RFC 4724
+     * §4.2, we are the helper), until {@link #sweepStale}; those of every other family go at once.
+     * Marking changes nothing a peer is sent (the groups compare what goes on the wire), and a path
+     * already long-lived stale (a second drop, RFC 9494) stays exactly as it is: flag and community.
      */
-    public void peerDown(RibPeer peer, boolean keepStale, boolean longLived) {
+    public void peerDown(RibPeer peer, java.util.Set<AddressFamily> keepStale) {
         Member member = members.remove(peer.id());
         if (member != null) {
             leaveGroup(member);
@@ -151,16 +152,21 @@ public final class Rib {
         }
         for (Map.Entry<AddressFamily, RefIntSet<RouteEntry>> e : tables.adjIn.entrySet()) {
             AddressFamily family = e.getKey();
-            e.getValue().forEach((entry, pathId) -> {
-                if (keepStale) {
-                    entry.put(entry.find(peer.id(), pathId).asStale(longLived));
-                    touch(family, entry.prefix());
-                } else if (entry.remove(peer.id(), pathId) != null) {
-                    touch(family, entry.prefix());
-                }
-            });
+            if (keepStale.contains(family)) {
+                e.getValue().forEach((entry, pathId) -> {
+                    Path path = entry.find(peer.id(), pathId);
+                    if (!path.stale()) {
+                        entry.put(path.asStale(false));
+                        touch(family, entry.prefix());
+                    }
+                });
+            } else {
+                Removals all = new Removals();
+                e.getValue().forEach(all::add);
+                all.apply(family, peer.id(), e.getValue());
+            }
         }
-        if (!keepStale) {
+        if (tables.received() == 0) {
             peers.remove(peer.id());
         }
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static io.routereflector.rib.RibFixtures.calico;
 import static io.routereflector.rib.RibFixtures.key;
@@ -91,7 +92,7 @@ class RibPathStorageTest {
         assertEquals(List.of(List.of(11, 1, 1), List.of(12, 0, 3), List.of(11, 2, 4)), paths(), "back with a new local id");
         assertEquals(List.of(1, 3, 4), advertisedIds(client));
 
-        rib.peerDown(multi, true, false);
+        rib.peerDown(multi, Set.of(AddressFamily.IPV4_UNICAST));
         rib.flush();
         assertEquals(List.of(true, false, true), rib.entry(PREFIX).paths().stream().map(Path::stale).toList());
         assertEquals(List.of(1, 3, 4), advertisedIds(client), "stale paths are still advertised");
@@ -108,7 +109,7 @@ class RibPathStorageTest {
         assertEquals(1, rib.peerStats().get(multi.address()).imported());
         assertEquals(1, rib.peerStats().get(single.address()).imported());
 
-        rib.peerDown(multi, false, false);
+        rib.peerDown(multi, Set.of());
         rib.flush();
         assertEquals(List.of(List.of(12, 0, 3)), paths());
         assertEquals(BestPath.Step.ONLY_PATH, rib.entry(PREFIX).decidedBy());

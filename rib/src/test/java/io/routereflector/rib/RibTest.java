@@ -297,7 +297,7 @@ class RibTest {
         RecordingSink s2 = up(c2, key(PeerRole.CLIENT, false));
         rib.update(c1, announce(calico(c1), "10.1.0.0/26", "10.1.0.64/26"));
         rib.flush();
-        rib.peerDown(c1, true, false);
+        rib.peerDown(c1, Set.of(AddressFamily.IPV4_UNICAST));
         rib.flush();
         assertNotNull(s2.route("10.1.0.0/26"), "stale routes stay while the peer restarts");
         assertTrue(rib.entry(IpPrefix.parse("10.1.0.0/26")).best().stale());
@@ -326,7 +326,7 @@ class RibTest {
         rib.update(other, announce(calico(other).with(new LocalPref(50)), "10.1.0.128/26"));
         rib.update(gone, announce(calico(gone).with(new LocalPref(500)), "10.1.0.128/26"));
         rib.flush();
-        rib.peerDown(gone, true, false);
+        rib.peerDown(gone, Set.of(AddressFamily.IPV4_UNICAST));
         rib.flush();
         assertEquals(2, rib.toLongLivedStale(gone, AddressFamily.IPV4_UNICAST), "two kept; the NO_LLGR one is not");
         rib.flush();
@@ -351,7 +351,7 @@ class RibTest {
         RecordingSink s2 = up(c2, key(PeerRole.CLIENT, false));
         rib.update(c1, announce(calico(c1), "10.1.0.0/26"));
         rib.flush();
-        rib.peerDown(c1, false, false);
+        rib.peerDown(c1, Set.of());
         rib.flush();
         assertNull(s2.route("10.1.0.0/26"));
         assertEquals(1, rib.groups().size(), "c1's membership is gone");

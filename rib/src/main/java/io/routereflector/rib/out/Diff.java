@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * What members must hear for a change of one prefix: announcements of the paths they do not hold,
- * withdrawals of those they hold and no longer get. Paths compare by identity (the Loc-RIB keeps the
- * object while nothing about the path changes); under ADD-PATH, path ids tell replacements apart.
+ * withdrawals of those they hold and no longer get. Paths compare by what would be sent of them
+ * ({@link PathArrays#sameOnWire}); under ADD-PATH, path ids tell replacements apart.
  */
 final class Diff {
 
@@ -72,7 +72,7 @@ final class Diff {
                 }
             }
         } else if (now.length > 0) {
-            if (known.length == 0 || known[0] != now[0]) {
+            if (known.length == 0 || !PathArrays.sameOnWire(known[0], now[0])) {
                 part.announce(f, exporter.export(f, now[0]).attributes(), Nlri.of(prefix));
             }
         } else if (known.length > 0) {

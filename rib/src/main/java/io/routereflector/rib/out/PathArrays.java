@@ -5,7 +5,7 @@ import io.routereflector.rib.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The small path arrays an Adj-RIB-Out keeps per prefix, compared by identity. */
+/** The small path arrays an Adj-RIB-Out keeps per prefix, compared by what a member would be sent. */
 final class PathArrays {
 
     static final Path[] NONE = new Path[0];
@@ -13,22 +13,34 @@ final class PathArrays {
     private PathArrays() {
     }
 
-    /** Identity, not equals(): a path unchanged in the Loc-RIB is the same object, a replacement a new one. */
     static boolean same(Path[] a, Path[] b) {
         if (a.length != b.length) {
             return false;
         }
         for (int i = 0; i < a.length; i++) {
-            if (a[i] != b[i]) {
+            if (!sameOnWire(a[i], b[i])) {
                 return false;
             }
         }
         return true;
     }
 
+    /**
+     * True when a group would send exactly the same for {@code a} as for {@code b}: the same object (a
+     * path unchanged in the Loc-RIB stays one), or a copy that differs only in the RFC 4724 stale mark
+     * (marked at a drop, relearned after it), which no peer is told. What a group sends of a path
+     * depends on its attributes, source, local path id and long-lived stale flag, nothing else.
+     */
+    static boolean sameOnWire(Path a, Path b) {
+        return a == b
+                // Attribute sets are interned: the same instance means the same attributes.
+                || a.attributes() == b.attributes() && a.localPathId() == b.localPathId()
+                && a.llgrStale() == b.llgrStale() && a.source().equals(b.source());
+    }
+
     static boolean contains(Path[] paths, Path p) {
         for (Path x : paths) {
-            if (x == p) {
+            if (sameOnWire(x, p)) {
                 return true;
             }
         }

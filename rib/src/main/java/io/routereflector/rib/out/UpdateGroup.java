@@ -168,7 +168,8 @@ public final class UpdateGroup {
         }
         Path[] before = advertisedNow(family, prefix);
         Path[] now = desired(family, entry);
-        // Path identity: an unchanged path is the same object (RouteEntry keeps it on a repeat).
+        // An unchanged path is the same object (RouteEntry keeps it on a repeat); a stale-marked or
+        // relearned copy compares equal by what is sent of it (PathArrays.sameOnWire).
         return PathArrays.same(before, now) ? null : new Change(family, prefix, before, now);
     }
 

@@ -358,9 +358,14 @@ public final class Rib {
     /**
      * The attribute set stored with the paths of one family: interned, without NLRI, with the next
      * hop where the family keeps it. Null when the route must be dropped: a reflection loop (RFC 4456
-     * §8) or, from an eBGP peer, our own AS in the AS_PATH (RFC 4271 §9.1.2).
+     * §8) or, from an eBGP peer, our own AS in the AS_PATH (RFC 4271 §9.1.2). What only means
+     * something inside an AS is cleaned at the border first, so it neither feeds our decision process
+     * nor reaches a client.
      */
     PathAttributes importAttributes(RibPeer peer, AddressFamily family, PathAttributes received) {
+        if (peer.isEbgp()) {
+            received = Reflection.fromAnotherAs(received);
+        }
         if (Reflection.isLooped(received, routerId, clusterId)) {
             return null;
         }

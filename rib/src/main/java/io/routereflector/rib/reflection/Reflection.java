@@ -53,6 +53,18 @@ public final class Reflection {
     }
 
     /**
+     * Received from an eBGP peer: LOCAL_PREF is discarded (RFC 4271 §5.1.5, RFC 7606 §7.5), and so are
+     * ORIGINATOR_ID and CLUSTER_LIST (RFC 7606 §7.9, §7.10), which belong to the sender's own AS.
+     */
+    public static PathAttributes fromAnotherAs(PathAttributes received) {
+        if (received.localPref() == null && received.originatorId() == null && received.clusterList() == null) {
+            return received;
+        }
+        return received.without(AttributeType.LOCAL_PREF).without(AttributeType.ORIGINATOR_ID)
+                .without(AttributeType.CLUSTER_LIST);
+    }
+
+    /**
      * RFC 1997: NO_ADVERTISE keeps a route from every peer; NO_EXPORT and NO_EXPORT_SUBCONFED keep it
      * inside the AS (no confederations here, so both stop at eBGP peers).
      */

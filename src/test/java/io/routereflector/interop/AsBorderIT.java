@@ -1,0 +1,105 @@
+package io.routereflector.interop;
+
+import io.netty.channel.EventLoopGroup;
+import io.routereflector.reflector.config.PeerConfig;
+import io.routereflector.reflector.session.Transport;
+import io.routereflector.rib.Path;
+import io.routereflector.speaker.SimSpeaker;
+import io.routereflector.testbed.Await;
+import io.routereflector.wire.attribute.AsPath;
+import io.routereflector.wire.attribute.ClusterList;
+import io.routereflector.wire.attribute.LocalPref;
+import io.routereflector.wire.attribute.Origin;
+import io.routereflector.wire.attribute.OriginatorId;
+import io.routereflector.wire.attribute.PathAttributes;
+import io.routereflector.wire.nlri.AddressFamily;
+import io.routereflector.wire.nlri.IpPrefix;
+import io.routereflector.wire.nlri.Ipv4Prefix;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * What crosses the AS border is cleaned at the border (RFC 4271 §5.1.5, RFC 7606 §7.5, §7.9, §7.10):
+ * a top-of-rack router in another AS sending LOCAL_PREF, ORIGINATOR_ID and CLUSTER_LIST, seen by a
+ * raw speaker of ours as the iBGP client of an in-JVM reflector, on loopback (127.0.0.4x).
+ */
+@Timeout(120)
+class AsBorderIT {
+
+    static final Duration UP = Duration.ofSeconds(30);
+    static final String RR = "127.0.0.1";
+    static final String TOR = "127.0.0.41";
+    static final String CLIENT = "127.0.0.42";
+    static final long TOR_AS = 65009;
+
+    private Transport transport;
+    private EventLoopGroup group;
+    private InteropReflector rr;
+    private InetSocketAddress remote;
+
+    @BeforeEach
+    void start() {
+        transport = Transport.detect();
+        group = transport.newGroup(1, "speaker");
+        PeerConfig tor = PeerConfig.builder(InteropReflector.ip(TOR), TOR_AS).families(java.util.Set.of(AddressFamily.IPV4_UNICAST))
+                .addPath(Map.of()).sourceAddress(InteropReflector.ip(RR)).connectRetryTime(2).passive(true).build();
+        rr = InteropReflector.start(transport, "192.0.2.1", ReflectorInteropIT.CLUSTER_ID, List.of(RR), 0, List.of(
+                tor, InteropReflector.client(CLIENT, RR).passive(true).build()));
+        remote = new InetSocketAddress(InteropReflector.ip(RR), rr.reflector().peers().listening().get(0).getPort());
+    }
+
+    @AfterEach
+    void stop() {
+        rr.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    private SimSpeaker connect(String local, SimSpeaker.Settings settings) {
+        SimSpeaker s = SimSpeaker.connect(transport, group, InteropReflector.ip(local), remote, settings, null);
+        Await.until(local + " Established", UP, s::established, s::toString);
+        return s;
+    }
+
+    @Test
+    void iBgpOnlyAttributesFromAnEbgpPeerStopAtTheBorder() {
+        SimSpeaker client = connect(CLIENT, SimSpeaker.Settings.calico(InteropReflector.AS,
+                Ipv4Prefix.parseAddress(CLIENT), AddressFamily.IPV4_UNICAST));
+        SimSpeaker tor = connect(TOR, new SimSpeaker.Settings(TOR_AS, Ipv4Prefix.parseAddress(TOR),
+                AddressFamily.IPV4_UNICAST, false, 240, 0));
+        int foreign = Ipv4Prefix.parseAddress("9.9.9.9");
+        PathAttributes leaky = PathAttributes.of(Origin.IGP, AsPath.sequence((int) TOR_AS), new LocalPref(500),
+                new OriginatorId(foreign), new ClusterList(foreign));
+        // A CLUSTER_LIST holding our own cluster id: a loop inside our AS, meaningless from another AS.
+        PathAttributes ourCluster = PathAttributes.of(Origin.IGP, AsPath.sequence((int) TOR_AS),
+                new ClusterList(Ipv4Prefix.parseAddress(ReflectorInteropIT.CLUSTER_ID)));
+        IpPrefix leakyRoute = Ipv4Prefix.parse("10.41.0.0/24");
+        IpPrefix ourClusterRoute = Ipv4Prefix.parse("10.41.1.0/24");
+        byte[] hop = InteropReflector.ip(TOR).getAddress();
+        tor.announce(List.of(leakyRoute), leaky, hop);
+        tor.announce(List.of(ourClusterRoute), ourCluster, hop);
+
+        Await.until("the client to get both of the ToR's routes", UP,
+                () -> client.prefixes().containsAll(List.of(leakyRoute, ourClusterRoute)), client::toString);
+        PathAttributes seen = client.paths(leakyRoute).get(0);
+        assertEquals(Path.DEFAULT_LOCAL_PREF, seen.localPref().value(), "LOCAL_PREF the client got: " + seen);
+        assertNull(seen.originatorId(), "ORIGINATOR_ID from another AS reached the client: " + seen);
+        assertNull(seen.clusterList(), "CLUSTER_LIST from another AS reached the client: " + seen);
+
+        // Nor does our own decision process see them.
+        PathAttributes kept = rr.paths(leakyRoute.toString()).get(0).attributes();
+        assertNull(kept.localPref(), "LOCAL_PREF from another AS kept in the Loc-RIB: " + kept);
+        assertNull(kept.originatorId(), "ORIGINATOR_ID from another AS kept in the Loc-RIB: " + kept);
+        assertNull(kept.clusterList(), "CLUSTER_LIST from another AS kept in the Loc-RIB: " + kept);
+    }
+}

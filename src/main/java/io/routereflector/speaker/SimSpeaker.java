@@ -297,8 +297,10 @@ public final class SimSpeaker implements AutoCloseable {
         caps.add(RouteRefreshCapability.INSTANCE);
         caps.add(new FourOctetAs(settings.as()));
         if (settings.restartTime() > 0) {
+            // F bit set: like a node that kept its kernel routes while it restarted, so the reflector
+            // keeps its stale routes until End-of-RIB rather than flushing them (RFC 4724 §4.2).
             caps.add(GracefulRestart.of(false, false, settings.restartTime(),
-                    List.of(new GracefulRestart.Entry(settings.family(), false))));
+                    List.of(new GracefulRestart.Entry(settings.family(), true))));
         }
         if (settings.extendedMessages()) {
             caps.add(ExtendedMessage.INSTANCE);

@@ -5,6 +5,7 @@ import io.routereflector.datastore.ResourceProblem;
 import io.routereflector.reflector.config.AddPathMode;
 import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.reflector.config.ReflectorConfig;
+import io.routereflector.rib.PeerRole;
 import io.routereflector.wire.nlri.AddressFamily;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,6 +64,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
         } else {
             print(config, out);
         }
+        if (config != null) {
+            warnNextHops(config, out);
+        }
         List<ResourceProblem> problems = snapshot.problems();
         if (problems.isEmpty()) {
             out.println("no problems found");
@@ -74,6 +78,20 @@ public final class CheckConfigCommand implements Callable<Integer> {
         }
         out.flush();
         return config != null && problems.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * Toward eBGP we set ourselves as next hop unless keepOriginalNextHop says otherwise; a dedicated
+     * reflector host forwards nothing, so the peer would send the cluster's traffic into a hole.
+     */
+    static void warnNextHops(ReflectorConfig c, PrintWriter out) {
+        for (PeerConfig p : c.peers()) {
+            if (p.role() == PeerRole.EBGP && !p.keepOriginalNextHop()) {
+                out.printf("warning: eBGP peer %s (AS %d) gets this reflector as next hop of every route it is sent, "
+                        + "so it would send that traffic here, to a host that does not forward it; set keepOriginalNextHop: true "
+                        + "on its BGPPeer unless this host routes for the cluster%n", p.address().getHostAddress(), p.remoteAs());
+            }
+        }
     }
 
     static void print(ReflectorConfig c, PrintWriter out) {

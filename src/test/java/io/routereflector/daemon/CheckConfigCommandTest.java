@@ -51,6 +51,33 @@ class CheckConfigCommandTest {
         assertEquals(0, run.exit(), run.err());
     }
 
+    /** A reflector host forwards nothing: a ToR given it as next hop would send pod traffic into a hole. */
+    @Test
+    void anEbgpPeerWithoutKeepOriginalNextHopIsWarnedOf(@TempDir Path dir) throws Exception {
+        for (String name : new String[] {"nodes.yaml", "bgpconfiguration.yaml", "bgppeers.yaml"}) {
+            Files.copy(EXAMPLE.resolve(name), dir.resolve(name));
+        }
+        Files.writeString(dir.resolve("tors.yaml"), """
+                apiVersion: projectcalico.org/v3
+                kind: BGPPeer
+                metadata: {name: rr1-to-tor-a}
+                spec: {node: rr1, peerIP: 127.0.0.201, asNumber: 65009}
+                ---
+                apiVersion: projectcalico.org/v3
+                kind: BGPPeer
+                metadata: {name: rr1-to-tor-b}
+                spec: {node: rr1, peerIP: 127.0.0.202, asNumber: 65009, keepOriginalNextHop: true}
+                """);
+        Run run = run(Map.of(), "--datastore-path", dir.toString(), "--node", "rr1");
+        assertEquals(0, run.exit(), run.out() + run.err());
+        assertTrue(run.out().contains("""
+                warning: eBGP peer 127.0.0.201 (AS 65009) gets this reflector as next hop of every route it is sent, \
+                so it would send that traffic here, to a host that does not forward it; set keepOriginalNextHop: true \
+                on its BGPPeer unless this host routes for the cluster
+                """), run.out());
+        assertTrue(!run.out().contains("127.0.0.202 (AS"), run.out());
+    }
+
     @Test
     void theOldImagesEnvironmentIsAcceptedAndCalicoPrefixWins() {
         Run run = run(Map.of("DATASTORE_TYPE", "file", "DATASTORE_PATH", EXAMPLE.toString(),

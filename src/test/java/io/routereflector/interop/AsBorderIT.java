@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +42,8 @@ class AsBorderIT {
     static final String RR = "127.0.0.1";
     static final String TOR = "127.0.0.41";
     static final String CLIENT = "127.0.0.42";
+    /** A second ToR, configured as a dedicated reflector host should be: keepOriginalNextHop, numAllowedLocalASNumbers 1. */
+    static final String KEEPING_TOR = "127.0.0.43";
     static final long TOR_AS = 65009;
 
     private Transport transport;
@@ -52,11 +55,23 @@ class AsBorderIT {
     void start() {
         transport = Transport.detect();
         group = transport.newGroup(1, "speaker");
-        PeerConfig tor = PeerConfig.builder(InteropReflector.ip(TOR), TOR_AS).families(java.util.Set.of(AddressFamily.IPV4_UNICAST))
-                .addPath(Map.of()).sourceAddress(InteropReflector.ip(RR)).connectRetryTime(2).passive(true).build();
         rr = InteropReflector.start(transport, "192.0.2.1", ReflectorInteropIT.CLUSTER_ID, List.of(RR), 0, List.of(
-                tor, InteropReflector.client(CLIENT, RR).passive(true).build()));
+                tor(TOR).build(), tor(KEEPING_TOR).keepOriginalNextHop(true).allowedLocalAs(1).build(),
+                InteropReflector.client(CLIENT, RR).passive(true).build()));
         remote = new InetSocketAddress(InteropReflector.ip(RR), rr.reflector().peers().listening().get(0).getPort());
+    }
+
+    private static PeerConfig.Builder tor(String address) {
+        return PeerConfig.builder(InteropReflector.ip(address), TOR_AS).families(Set.of(AddressFamily.IPV4_UNICAST))
+                .addPath(Map.of()).sourceAddress(InteropReflector.ip(RR)).connectRetryTime(2).passive(true);
+    }
+
+    private static SimSpeaker.Settings torSettings(String address) {
+        return new SimSpeaker.Settings(TOR_AS, Ipv4Prefix.parseAddress(address), AddressFamily.IPV4_UNICAST, false, 240, 0);
+    }
+
+    private static SimSpeaker.Settings clientSettings() {
+        return SimSpeaker.Settings.calico(InteropReflector.AS, Ipv4Prefix.parseAddress(CLIENT), AddressFamily.IPV4_UNICAST);
     }
 
     @AfterEach
@@ -73,10 +88,8 @@ class AsBorderIT {
 
     @Test
     void iBgpOnlyAttributesFromAnEbgpPeerStopAtTheBorder() {
-        SimSpeaker client = connect(CLIENT, SimSpeaker.Settings.calico(InteropReflector.AS,
-                Ipv4Prefix.parseAddress(CLIENT), AddressFamily.IPV4_UNICAST));
-        SimSpeaker tor = connect(TOR, new SimSpeaker.Settings(TOR_AS, Ipv4Prefix.parseAddress(TOR),
-                AddressFamily.IPV4_UNICAST, false, 240, 0));
+        SimSpeaker client = connect(CLIENT, clientSettings());
+        SimSpeaker tor = connect(TOR, torSettings(TOR));
         int foreign = Ipv4Prefix.parseAddress("9.9.9.9");
         PathAttributes leaky = PathAttributes.of(Origin.IGP, AsPath.sequence((int) TOR_AS), new LocalPref(500),
                 new OriginatorId(foreign), new ClusterList(foreign));
@@ -101,5 +114,58 @@ class AsBorderIT {
         assertNull(kept.localPref(), "LOCAL_PREF from another AS kept in the Loc-RIB: " + kept);
         assertNull(kept.originatorId(), "ORIGINATOR_ID from another AS kept in the Loc-RIB: " + kept);
         assertNull(kept.clusterList(), "CLUSTER_LIST from another AS kept in the Loc-RIB: " + kept);
+    }
+
+    /**
+     * BGPPeer keepOriginalNextHop: a node's route reaches the ToR with the node as next hop, since a
+     * reflector host forwards nothing (calico/node: BIRD's "next hop keep"); without it, ours.
+     */
+    @Test
+    void keepOriginalNextHopPassesTheNodesNextHopToTheTor() {
+        SimSpeaker tor = connect(TOR, torSettings(TOR));
+        SimSpeaker keeping = connect(KEEPING_TOR, torSettings(KEEPING_TOR));
+        SimSpeaker client = connect(CLIENT, clientSettings());
+        IpPrefix block = Ipv4Prefix.parse("10.42.0.0/26");
+        client.announce(List.of(block), PathAttributes.of(Origin.IGP, AsPath.EMPTY), InteropReflector.ip(CLIENT).getAddress());
+        for (SimSpeaker s : List.of(tor, keeping)) {
+            Await.until(s + " to get the node's block", UP, () -> s.prefixes().contains(block), s::toString);
+        }
+        assertEquals(Ipv4Prefix.parseAddress(CLIENT), keeping.paths(block).get(0).nextHop().address(),
+                "next hop at the ToR with keepOriginalNextHop");
+        assertEquals(Ipv4Prefix.parseAddress(RR), tor.paths(block).get(0).nextHop().address(),
+                "next hop at the ToR without keepOriginalNextHop");
+        assertEquals(AsPath.sequence((int) InteropReflector.AS), keeping.paths(block).get(0).asPath(), "AS_PATH at the ToR");
+    }
+
+    /**
+     * BGPPeer numAllowedLocalASNumbers (BIRD's "allow local as N"): a route whose AS_PATH holds our AS
+     * at most N times is accepted from that peer; by default, and beyond N, it is a loop and dropped.
+     */
+    @Test
+    void numAllowedLocalAsNumbersAdmitsOurAsUpToTheLimit() {
+        SimSpeaker client = connect(CLIENT, clientSettings());
+        SimSpeaker tor = connect(TOR, torSettings(TOR));
+        SimSpeaker keeping = connect(KEEPING_TOR, torSettings(KEEPING_TOR));
+        int ours = (int) InteropReflector.AS;
+        PathAttributes once = PathAttributes.of(Origin.IGP, AsPath.sequence((int) TOR_AS, ours));
+        PathAttributes twice = PathAttributes.of(Origin.IGP, AsPath.sequence((int) TOR_AS, ours, 65010, ours));
+        IpPrefix fromTorOnce = Ipv4Prefix.parse("10.43.0.0/26");
+        IpPrefix fromKeepingOnce = Ipv4Prefix.parse("10.43.1.0/26");
+        IpPrefix fromKeepingTwice = Ipv4Prefix.parse("10.43.2.0/26");
+        IpPrefix marker = Ipv4Prefix.parse("10.43.9.0/26");
+        tor.announce(List.of(fromTorOnce), once, InteropReflector.ip(TOR).getAddress());
+        keeping.announce(List.of(fromKeepingOnce), once, InteropReflector.ip(KEEPING_TOR).getAddress());
+        keeping.announce(List.of(fromKeepingTwice), twice, InteropReflector.ip(KEEPING_TOR).getAddress());
+        // Sent last by both ToRs: once it arrived from both, everything before it has been through the RIB.
+        tor.announce(List.of(marker), PathAttributes.of(Origin.IGP, AsPath.sequence((int) TOR_AS)), InteropReflector.ip(TOR).getAddress());
+        keeping.announce(List.of(marker), PathAttributes.of(Origin.IGP, AsPath.sequence((int) TOR_AS)),
+                InteropReflector.ip(KEEPING_TOR).getAddress());
+        Await.until("the marker from both ToRs in the Loc-RIB", UP, () -> rr.paths(marker.toString()).size() == 2,
+                () -> rr.paths(marker.toString()).toString());
+        Await.until("the client to get the route within the limit", UP, () -> client.prefixes().contains(fromKeepingOnce),
+                client::toString);
+        assertEquals(List.of(), rr.paths(fromTorOnce.toString()), "our AS once, from a ToR allowing none");
+        assertEquals(List.of(), rr.paths(fromKeepingTwice.toString()), "our AS twice, from a ToR allowing one");
+        assertEquals(Set.of(fromKeepingOnce, marker), client.prefixes(), "what the client got");
     }
 }

@@ -287,12 +287,15 @@ public final class Reflector implements SessionListener, AutoCloseable {
         InetAddress local = session.localAddress();
         onRib("established", session.address(), () -> {
             PeerState state = state(session.address());
-            RibPeer peer = new RibPeer(state.id, session.address(), n.peerIdentifier(), n.peerAs(), config.role());
+            RibPeer peer = new RibPeer(state.id, session.address(), n.peerIdentifier(), n.peerAs(), config.role(),
+                    config.allowedLocalAs());
             state.established(peer, n);
             boolean llgr = n.peerLongLived() != null;
+            // keepOriginalNextHop: no next hop self, so the routes go out with the next hop they came with.
+            InetAddress self = config.keepOriginalNextHop() ? null : local;
             GroupKey key = config.role() == PeerRole.EBGP
                     ? new GroupKey(PeerRole.EBGP, n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(),
-                            local instanceof Inet4Address ? local : null, local instanceof Inet6Address ? local : null, llgr)
+                            self instanceof Inet4Address ? self : null, self instanceof Inet6Address ? self : null, llgr)
                     : new GroupKey(config.role(), n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(), null, null, llgr);
             rib.peerUp(peer, key, sink);
             helper.up(state, n);

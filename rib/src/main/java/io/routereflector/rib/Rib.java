@@ -358,7 +358,8 @@ public final class Rib {
     /**
      * The attribute set stored with the paths of one family: interned, without NLRI, with the next
      * hop where the family keeps it. Null when the route must be dropped: a reflection loop (RFC 4456
-     * §8) or, from an eBGP peer, our own AS in the AS_PATH (RFC 4271 §9.1.2). What only means
+     * §8) or, from an eBGP peer, our own AS in the AS_PATH (RFC 4271 §9.1.2) more often than that peer
+     * is allowed (BGPPeer {@code numAllowedLocalASNumbers}, 0 by default). What only means
      * something inside an AS is cleaned at the border first, so it neither feeds our decision process
      * nor reaches a client.
      */
@@ -370,7 +371,7 @@ public final class Rib {
             return null;
         }
         AsPath asPath = received.asPath();
-        if (peer.isEbgp() && asPath != null && asPath.contains((int) localAs)) {
+        if (peer.isEbgp() && asPath != null && asPath.count((int) localAs) > peer.allowedLocalAs()) {
             return null;
         }
         PathAttributes attributes = received.without(AttributeType.MP_UNREACH_NLRI);

@@ -8,14 +8,24 @@ import java.util.Objects;
  * What the RIB knows of a peer whose session is up: enough for the decision process (BGP identifier,
  * address, AS, eBGP or not) and for the reflection rules (role). {@code id} is a small number unique
  * among live sessions; it keys per-peer tables.
+ *
+ * @param allowedLocalAs from an eBGP peer, how many times our AS may appear in an AS_PATH before the
+ *                       route counts as a loop (BIRD's {@code allow local as}; 0 = not once)
  */
-public record RibPeer(int id, InetAddress address, int bgpIdentifier, long asn, PeerRole role) {
+public record RibPeer(int id, InetAddress address, int bgpIdentifier, long asn, PeerRole role, int allowedLocalAs) {
+
+    public RibPeer(int id, InetAddress address, int bgpIdentifier, long asn, PeerRole role) {
+        this(id, address, bgpIdentifier, asn, role, 0);
+    }
 
     public RibPeer {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(role, "role");
         if (asn < 0 || asn > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("AS number out of range: " + asn);
+        }
+        if (allowedLocalAs < 0) {
+            throw new IllegalArgumentException("allowed local AS count is negative: " + allowedLocalAs);
         }
     }
 

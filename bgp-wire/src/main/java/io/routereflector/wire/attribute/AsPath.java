@@ -213,14 +213,20 @@ public record AsPath(int flags, List<Segment> segments) implements PathAttribute
 
     /** True when {@code asn} appears in any segment (loop detection, RFC 4271 §9.1.2). */
     public boolean contains(int asn) {
+        return count(asn) > 0;
+    }
+
+    /** How many times {@code asn} appears, in every segment. */
+    public int count(int asn) {
+        int n = 0;
         for (int s = 0; s < segments.size(); s++) {
             for (int a : segments.get(s).asns) {
                 if (a == asn) {
-                    return true;
+                    n++;
                 }
             }
         }
-        return false;
+        return n;
     }
 
     /** True when some ASN needs four octets: a 2-octet peer then needs AS4_PATH too (RFC 6793 §4.2.2). */

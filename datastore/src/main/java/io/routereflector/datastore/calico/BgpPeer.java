@@ -16,11 +16,13 @@ import java.util.Objects;
  * @param ttlSecurity    GTSM hops, 0 = off
  * @param useNodeIp      {@code sourceAddress}: UseNodeIP (default, true) or None
  * @param keepaliveTime  seconds; null = hold/3
+ * @param numAllowedLocalASNumbers times our AS may appear in a route's AS_PATH from this eBGP peer (0 = none)
  * @param maxPrefixes    annotation {@value #MAX_PREFIXES_ANNOTATION}: routes per family (0 = no limit); null = the daemon's
  */
 public record BgpPeer(String name, String node, Selector nodeSelector, InetAddress peerIp, int peerPort, Selector peerSelector,
                       Long asNumber, SecretKeyRef password, boolean keepOriginalNextHop, Integer maxRestartTime, int ttlSecurity,
-                      boolean useNodeIp, Integer keepaliveTime, String source, Integer maxPrefixes) implements CalicoResource {
+                      boolean useNodeIp, Integer keepaliveTime, String source, Integer maxPrefixes,
+                      int numAllowedLocalASNumbers) implements CalicoResource {
 
     /** Calico's BGPPeer has no prefix limit field: ours rides on an annotation, which calicoctl keeps. */
     public static final String MAX_PREFIXES_ANNOTATION = "routereflector.io/max-prefixes";

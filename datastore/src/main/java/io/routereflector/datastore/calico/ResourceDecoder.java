@@ -177,6 +177,10 @@ public final class ResourceDecoder {
             }
             return (int) secs;
         });
+        int allowedLocalAs = s.numAllowedLocalASNumbers() == null ? 0 : s.numAllowedLocalASNumbers();
+        if (allowedLocalAs < 0) {
+            c.add("spec.numAllowedLocalASNumbers", "numAllowedLocalASNumbers " + allowedLocalAs + " is not 0 or more");
+        }
         int ttl = s.ttlSecurity() == null ? 0 : s.ttlSecurity();
         if (ttl < 0 || ttl > 254) {
             c.add("spec.ttlSecurity", "ttlSecurity " + ttl + " is not 0..254 hops");
@@ -209,7 +213,7 @@ public final class ResourceDecoder {
         }
         return new BgpPeer(name, node, nodeSelector, peer == null ? null : peer.address(), peer == null ? 0 : peer.port(), peerSelector,
                 as, password, Boolean.TRUE.equals(s.keepOriginalNextHop()), restart, ttl, useNodeIp, keepalive, c.source(),
-                maxPrefixes);
+                maxPrefixes, allowedLocalAs);
     }
 
     private static BgpConfiguration configuration(Check c, Shapes.BgpConfiguration b) {

@@ -38,7 +38,7 @@ public final class Shapes {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record BgpPeerSpec(String node, String nodeSelector, String peerIP, String peerSelector, String asNumber,
                               Password password, Boolean keepOriginalNextHop, String maxRestartTime, Integer ttlSecurity,
-                              String sourceAddress, String keepaliveTime) {
+                              String sourceAddress, String keepaliveTime, Integer numAllowedLocalASNumbers) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

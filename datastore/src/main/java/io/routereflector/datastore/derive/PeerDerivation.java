@@ -44,7 +44,7 @@ public final class PeerDerivation {
     /** One wanted session before it becomes a PeerConfig. {@code via} is null for the mesh. */
     private record Want(InetAddress address, int port, long as, Inet4Address peerClusterId, boolean calico, SecretKeyRef password,
                         Integer restart, int ttl, boolean useNodeIp, Integer keepalive, String origin, String passwordField, int rank,
-                        PeerKind kind, Integer maxPrefixes) {
+                        PeerKind kind, Integer maxPrefixes, boolean keepOriginalNextHop, int allowedLocalAs) {
     }
 
     public static Derivation derive(Identity id, Collection<? extends CalicoResource> resources, Path secretsDir) {
@@ -134,7 +134,8 @@ public final class PeerDerivation {
                 put(wants, new Want(a, port, p.asNumber(), n != null ? n.clusterId() : null, n != null, p.password(),
                         p.maxRestartTime(), p.ttlSecurity(), p.useNodeIp(), p.keepaliveTime(), p.source(), "spec.password", rank,
                         // Calico names a global BGPPeer by peerIP Global_<ip>; every other BGPPeer peering is Node_<ip>.
-                        rank == 1 ? PeerKind.GLOBAL : PeerKind.NODE_SPECIFIC, p.maxPrefixes()));
+                        rank == 1 ? PeerKind.GLOBAL : PeerKind.NODE_SPECIFIC, p.maxPrefixes(),
+                        p.keepOriginalNextHop(), p.numAllowedLocalASNumbers()));
             }
         }
         // Rule 3: peerings are symmetric. A BGPPeer of node M that selects us (peerSelector), or names one of
@@ -236,7 +237,7 @@ public final class PeerDerivation {
                 if (!a.equals(v4) && !a.equals(v6)) {
                     put(wants, new Want(a, listenPort(n), asOf(n), n.clusterId(), true, p.password(), p.maxRestartTime(),
                             p.ttlSecurity(), p.useNodeIp(), p.keepaliveTime(), p.source(), "spec.password", rank, PeerKind.NODE_SPECIFIC,
-                            p.maxPrefixes()));
+                            p.maxPrefixes(), p.keepOriginalNextHop(), p.numAllowedLocalASNumbers()));
                 }
             }
         }
@@ -248,7 +249,7 @@ public final class PeerDerivation {
             for (InetAddress a : new InetAddress[] {n.ipv4(), v6 != null ? n.ipv6() : null}) {
                 if (a != null && !a.equals(v4) && !a.equals(v6)) {
                     put(wants, new Want(a, listenPort(n), asOf(n), null, true, password, restart, 0, true, null, origin,
-                            "spec.nodeMeshPassword", 3, PeerKind.NODE_MESH, null));
+                            "spec.nodeMeshPassword", 3, PeerKind.NODE_MESH, null, false, 0));
                 }
             }
         }
@@ -269,7 +270,8 @@ public final class PeerDerivation {
                         .addPath(w.calico() ? Map.of(family, AddPathMode.BOTH) : Map.of())
                         .sourceAddress(w.useNodeIp() ? (family == AddressFamily.IPV4_UNICAST ? v4 : v6) : null)
                         .kind(w.kind())
-                        .maxPrefixes(w.maxPrefixes() != null ? w.maxPrefixes() : PeerConfig.DEFAULT_MAX_PREFIXES);
+                        .maxPrefixes(w.maxPrefixes() != null ? w.maxPrefixes() : PeerConfig.DEFAULT_MAX_PREFIXES)
+                        .keepOriginalNextHop(w.keepOriginalNextHop()).allowedLocalAs(w.allowedLocalAs());
                 if (w.keepalive() != null) {
                     // BIRD's hold time stays 240 s unless the keepalive needs a longer one (RFC 4271 §4.4: at most hold/3).
                     b.holdTime(Math.max(PeerConfig.DEFAULT_HOLD_TIME, 3 * w.keepalive())).keepaliveTime(w.keepalive());

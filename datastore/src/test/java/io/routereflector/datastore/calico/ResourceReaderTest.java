@@ -140,6 +140,27 @@ class ResourceReaderTest {
     }
 
     @Test
+    void numAllowedLocalAsNumbersIsReadAndANegativeOneRefused() {
+        ResourceReader.Result r = yaml("""
+                apiVersion: projectcalico.org/v3
+                kind: BGPPeer
+                metadata: {name: tor}
+                spec: {peerIP: 10.0.0.254, asNumber: 65009, keepOriginalNextHop: true, numAllowedLocalASNumbers: 1}
+                ---
+                apiVersion: projectcalico.org/v3
+                kind: BGPPeer
+                metadata: {name: bad}
+                spec: {peerIP: 10.0.0.253, asNumber: 65009, numAllowedLocalASNumbers: -1}
+                """);
+        assertEquals(1, r.resources().size());
+        BgpPeer tor = (BgpPeer) r.resources().get(0);
+        assertEquals(1, tor.numAllowedLocalASNumbers());
+        assertTrue(tor.keepOriginalNextHop());
+        assertTrue(r.problems().stream().anyMatch(p -> p.field().equals("spec.numAllowedLocalASNumbers")
+                && p.message().contains("-1 is not 0 or more")), r.problems().toString());
+    }
+
+    @Test
     void missingFieldsAreReportedAtTheirParent() {
         ResourceReader.Result r = yaml("""
                 apiVersion: projectcalico.org/v3

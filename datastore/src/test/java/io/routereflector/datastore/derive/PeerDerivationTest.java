@@ -85,6 +85,8 @@ public class PeerDerivationTest {
                   ttlSecurity: 1
                   keepaliveTime: 30s
                   maxRestartTime: 300s
+                  keepOriginalNextHop: true
+                  numAllowedLocalASNumbers: 2
                 """;
     }
 
@@ -108,7 +110,7 @@ public class PeerDerivationTest {
                 calico("10.0.0.13", PeerRole.CLIENT, "10.0.0.1"),
                 PeerConfig.builder(ip("192.168.1.1"), 65000).role(PeerRole.EBGP).password("s3cret").ttlSecurityHops(1)
                         .holdTime(240).keepaliveTime(30).gracefulRestartTime(300).sourceAddress(ip("10.0.0.1"))
-                        .kind(PeerKind.NODE_SPECIFIC).build(),
+                        .kind(PeerKind.NODE_SPECIFIC).keepOriginalNextHop(true).allowedLocalAs(2).build(),
                 calico("fd00::13", PeerRole.CLIENT, "fd00::1"));
         ReflectorConfig want = new ReflectorConfig((Inet4Address) ip("10.0.0.1"), (Inet4Address) ip("224.0.0.1"), 64512,
                 List.of(ip("10.0.0.1"), ip("fd00::1")), 179, expected, false);

@@ -28,12 +28,17 @@ import java.util.Set;
  * @param kind             where the peer comes from (status and metric names only); null = global
  * @param maxPrefixes      routes per address family the peer may send (RFC 4486 Cease/1 beyond): 0 = no
  *                         limit, {@link #DEFAULT_MAX_PREFIXES} = the daemon's {@code --max-prefixes}
+ * @param keepOriginalNextHop BGPPeer {@code keepOriginalNextHop}: toward this eBGP peer the next hop is
+ *                         passed on as received instead of set to ours (BIRD's {@code next hop keep})
+ * @param allowedLocalAs   BGPPeer {@code numAllowedLocalASNumbers}: from this eBGP peer, routes whose AS_PATH
+ *                         holds our AS up to this many times are accepted (BIRD's {@code allow local as}); 0 = none
  */
 public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole role, String password, int ttlSecurityHops,
                          int holdTime, int keepaliveTime, int connectRetryTime, int gracefulRestartTime,
                          Set<AddressFamily> families, Map<AddressFamily, AddPathMode> addPath, boolean passive,
                          InetAddress sourceAddress, int delayOpenTime, boolean extendedMessages,
-                         boolean dampPeerOscillations, PeerKind kind, int maxPrefixes) {
+                         boolean dampPeerOscillations, PeerKind kind, int maxPrefixes,
+                         boolean keepOriginalNextHop, int allowedLocalAs) {
 
     public static final int DEFAULT_PORT = 179;
     public static final int DEFAULT_HOLD_TIME = 240;
@@ -108,6 +113,10 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
             throw new IllegalArgumentException("peer " + address.getHostAddress() + ": max prefixes " + maxPrefixes
                     + " is not 0 (no limit) or more");
         }
+        if (allowedLocalAs < 0) {
+            throw new IllegalArgumentException("peer " + address.getHostAddress() + ": allowed local AS numbers " + allowedLocalAs
+                    + " is not 0 or more");
+        }
     }
 
     /** Defaults for {@code address} in {@code remoteAs}: the family of the address, no ADD-PATH. */
@@ -134,6 +143,8 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         b.dampPeerOscillations = dampPeerOscillations;
         b.kind = kind;
         b.maxPrefixes = maxPrefixes;
+        b.keepOriginalNextHop = keepOriginalNextHop;
+        b.allowedLocalAs = allowedLocalAs;
         return b;
     }
 
@@ -149,7 +160,8 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
     public boolean needsResetFor(PeerConfig next) {
         return remoteAs != next.remoteAs || role != next.role || !Objects.equals(password, next.password)
                 || !families.equals(next.families) || !addPath.equals(next.addPath)
-                || extendedMessages != next.extendedMessages || ttlSecurityHops != next.ttlSecurityHops;
+                || extendedMessages != next.extendedMessages || ttlSecurityHops != next.ttlSecurityHops
+                || keepOriginalNextHop != next.keepOriginalNextHop || allowedLocalAs != next.allowedLocalAs;
     }
 
     @Override
@@ -162,6 +174,7 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
                 + (delayOpenTime > 0 ? " delay-open=" + delayOpenTime : "") + (extendedMessages ? "" : " no-extended-messages")
                 + (dampPeerOscillations ? " damp-peer-oscillations" : "")
                 + (maxPrefixes >= 0 ? " max-prefixes=" + maxPrefixes : "")
+                + (keepOriginalNextHop ? " keep-next-hop" : "") + (allowedLocalAs > 0 ? " allow-local-as=" + allowedLocalAs : "")
                 + " " + kind.name().toLowerCase(java.util.Locale.ROOT) + "]";
     }
 
@@ -186,6 +199,8 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         private boolean dampPeerOscillations;
         private PeerKind kind;
         private int maxPrefixes = DEFAULT_MAX_PREFIXES;
+        private boolean keepOriginalNextHop;
+        private int allowedLocalAs;
 
         private Builder(InetAddress address, long remoteAs) {
             this.address = address;
@@ -211,11 +226,13 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         public Builder dampPeerOscillations(boolean value) { dampPeerOscillations = value; return this; }
         public Builder kind(PeerKind value) { kind = value; return this; }
         public Builder maxPrefixes(int value) { maxPrefixes = value; return this; }
+        public Builder keepOriginalNextHop(boolean value) { keepOriginalNextHop = value; return this; }
+        public Builder allowedLocalAs(int value) { allowedLocalAs = value; return this; }
 
         public PeerConfig build() {
             return new PeerConfig(address, port, remoteAs, role, password, ttlSecurityHops, holdTime, keepaliveTime,
                     connectRetryTime, gracefulRestartTime, families, addPath, passive, sourceAddress, delayOpenTime, extendedMessages,
-                    dampPeerOscillations, kind, maxPrefixes);
+                    dampPeerOscillations, kind, maxPrefixes, keepOriginalNextHop, allowedLocalAs);
         }
     }
 }

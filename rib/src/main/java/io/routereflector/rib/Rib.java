@@ -5,15 +5,9 @@ import io.routereflector.rib.out.GroupKey;
 import io.routereflector.rib.out.Member;
 import io.routereflector.rib.out.UpdateGroup;
 import io.routereflector.rib.out.UpdateSink;
-import io.routereflector.rib.reflection.Reflection;
 import io.routereflector.rib.table.OpenHashMap;
 import io.routereflector.rib.table.RefIntSet;
-import io.routereflector.wire.attribute.AsPath;
-import io.routereflector.wire.attribute.AttributeInterner;
-import io.routereflector.wire.attribute.AttributeType;
 import io.routereflector.wire.attribute.Communities;
-import io.routereflector.wire.attribute.MpReachNlri;
-import io.routereflector.wire.attribute.NextHop;
 import io.routereflector.wire.attribute.PathAttributes;
 import io.routereflector.wire.message.Update;
 import io.routereflector.wire.nlri.AddressFamily;
@@ -45,11 +39,10 @@ public final class Rib {
 
     private static final List<AddressFamily> FAMILIES = List.of(AddressFamily.IPV4_UNICAST, AddressFamily.IPV6_UNICAST);
 
-    private final int routerId;
     private final int clusterId;
     private final long localAs;
     private final ByteBufAllocator allocator;
-    private final AttributeInterner interner = new AttributeInterner();
+    private final ImportPolicy imports;
     private final Map<AddressFamily, OpenHashMap<IpPrefix, RouteEntry>> locRib = new HashMap<>();
     private final Map<Integer, PeerTables> peers = new HashMap<>();
     private final Map<GroupKey, UpdateGroup> groups = new LinkedHashMap<>();
@@ -61,7 +54,7 @@ public final class Rib {
     private long withheldByGoneGroups;
 
     public Rib(int routerId, int clusterId, long localAs, ByteBufAllocator allocator) {
-        this.routerId = routerId;
+        this.imports = new ImportPolicy(routerId, clusterId, localAs);
         this.clusterId = clusterId;
         this.localAs = localAs;
         this.allocator = allocator;
@@ -243,7 +236,7 @@ public final class Rib {
             int[] values = communities == null ? new int[0] : communities.values();
             int[] tagged = java.util.Arrays.copyOf(values, values.length + 1);
             tagged[values.length] = LLGR_STALE;
-            PathAttributes attributes = interner.intern(path.attributes().with(new Communities(tagged)));
+            PathAttributes attributes = imports.intern(path.attributes().with(new Communities(tagged)));
             entry.put(new Path(path.source(), path.receivedPathId(), path.localPathId(), attributes, true, true));
             touch(family, entry.prefix());
             kept[0]++;
@@ -321,7 +314,7 @@ public final class Rib {
                 continue;
             }
             tables.updatesReceived += reachable.size();
-            PathAttributes attributes = withdrawAll ? null : importAttributes(peer, family, update.attributes());
+            PathAttributes attributes = withdrawAll ? null : imports.attributes(peer, family, update.attributes());
             for (int i = 0; i < reachable.size(); i++) {
                 Nlri nlri = reachable.get(i);
                 if (attributes == null) {
@@ -353,42 +346,6 @@ public final class Rib {
             touch(family, entry.prefix());
         }
         return true;
-    }
-
-    /**
-     * The attribute set stored with the paths of one family: interned, without NLRI, with the next
-     * hop where the family keeps it. Null when the route must be dropped: a reflection loop (RFC 4456
-     * §8) or, from an eBGP peer, our own AS in the AS_PATH (RFC 4271 §9.1.2) more often than that peer
-     * is allowed (BGPPeer {@code numAllowedLocalASNumbers}, 0 by default). What only means
-     * something inside an AS is cleaned at the border first, so it neither feeds our decision process
-     * nor reaches a client.
-     */
-    PathAttributes importAttributes(RibPeer peer, AddressFamily family, PathAttributes received) {
-        if (peer.isEbgp()) {
-            received = Reflection.fromAnotherAs(received);
-        }
-        if (Reflection.isLooped(received, routerId, clusterId)) {
-            return null;
-        }
-        AsPath asPath = received.asPath();
-        if (peer.isEbgp() && asPath != null && asPath.count((int) localAs) > peer.allowedLocalAs()) {
-            return null;
-        }
-        PathAttributes attributes = received.without(AttributeType.MP_UNREACH_NLRI);
-        MpReachNlri reach = attributes.mpReach();
-        if (family.equals(AddressFamily.IPV4_UNICAST)) {
-            attributes = attributes.without(AttributeType.MP_REACH_NLRI);
-            if (attributes.nextHop() == null && reach != null && reach.nextHop().length == 4) {
-                attributes = attributes.with(new NextHop(reach.ipv4NextHop()));
-            }
-        } else {
-            attributes = attributes.without(AttributeType.NEXT_HOP);
-            if (reach != null) {
-                attributes = attributes.with(new MpReachNlri(reach.flags(), family, reach.nextHop(), reach.reserved(),
-                        NlriList.empty(family), null));
-            }
-        }
-        return interner.intern(attributes);
     }
 
     /**
@@ -532,6 +489,6 @@ public final class Rib {
     }
 
     public int internedAttributeSets() {
-        return interner.size();
+        return imports.internedCount();
     }
 }

@@ -169,6 +169,35 @@ class ReflectorGracefulRestartHelperTest {
         }
     }
 
+    @Test
+    void aLongLivedGracefulRestartPeerIsSentTheRouteAgainTaggedLongLivedStale() throws Exception {
+        try (Harness h = new Harness()) {
+            RawSpeaker llgrObserver = h.open(new RawSpeaker("127.0.0.6", h.port, AS,
+                    List.of(new Multiprotocol(V4), new FourOctetAs(AS), llgr(60))));
+            llgrObserver.establish();
+            RawSpeaker first = h.restarting(gr(1, Map.of(V4, true)), llgr(60));
+            first.announce(List.of(P4));
+            Update learned = receives(llgrObserver, P4);
+            Communities before = learned.attributes().communities();
+            assertFalse(before != null && before.contains(Rib.LLGR_STALE), "fresh, not stale: " + learned);
+            first.close();
+            h.awaitDown();
+            // RFC 9494 §4.2: what this peer sees changed when the restart time ran out, so it is told.
+            Update tagged = receives(llgrObserver, P4);
+            assertTrue(tagged.attributes().communities() != null
+                    && tagged.attributes().communities().contains(Rib.LLGR_STALE), tagged.toString());
+        }
+    }
+
+    /** Reads {@code speaker} until an UPDATE announces {@code prefix}; returns it. */
+    private static Update receives(RawSpeaker speaker, Ipv4Prefix prefix) throws Exception {
+        while (true) {
+            if (speaker.readOne() instanceof Update u && has(u.nlri(), prefix)) {
+                return u;
+            }
+        }
+    }
+
     private static boolean has(NlriList list, IpPrefix prefix) {
         for (int i = 0; i < list.size(); i++) {
             if (list.prefix(i).equals(prefix)) {
@@ -242,7 +271,8 @@ class ReflectorGracefulRestartHelperTest {
             List<PeerConfig> peers = List.of(
                     PeerConfig.builder(restartingAddress, AS).passive(true).families(Set.of(V4, V6)).build(),
                     PeerConfig.builder(InetAddress.getByName("127.0.0.4"), AS).passive(true).build(),
-                    PeerConfig.builder(InetAddress.getByName("127.0.0.5"), AS).passive(true).build());
+                    PeerConfig.builder(InetAddress.getByName("127.0.0.5"), AS).passive(true).build(),
+                    PeerConfig.builder(InetAddress.getByName("127.0.0.6"), AS).passive(true).build());
             reflector.apply(new ReflectorConfig((Inet4Address) local, null, AS, List.of(local), 0, peers, false));
             port = reflector.peers().listening().get(0).getPort();
             observer = open(new RawSpeaker("127.0.0.4", port, AS));

@@ -1,6 +1,7 @@
 package io.routereflector.rib;
 
 import io.routereflector.rib.reflection.Reflection;
+import io.routereflector.wire.attribute.As4;
 import io.routereflector.wire.attribute.AsPath;
 import io.routereflector.wire.attribute.AttributeInterner;
 import io.routereflector.wire.attribute.AttributeType;
@@ -37,6 +38,8 @@ final class ImportPolicy {
      * nor reaches a client.
      */
     PathAttributes attributes(RibPeer peer, AddressFamily family, PathAttributes received) {
+        // AS4_* survive decoding only from 2-octet AS speakers (RFC 6793 §6): rebuild the 4-octet path.
+        received = As4.merge(received);
         if (peer.isEbgp()) {
             received = Reflection.fromAnotherAs(received);
         }

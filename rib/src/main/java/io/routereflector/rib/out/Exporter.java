@@ -3,6 +3,7 @@ package io.routereflector.rib.out;
 import io.routereflector.rib.Path;
 import io.routereflector.rib.reflection.Reflection;
 import io.routereflector.wire.WireSettings;
+import io.routereflector.wire.attribute.As4;
 import io.routereflector.wire.attribute.PathAttributes;
 import io.routereflector.wire.nlri.AddressFamily;
 import org.slf4j.Logger;
@@ -59,6 +60,9 @@ final class Exporter {
         PathAttributes attributes;
         try {
             attributes = Reflection.export(path, key.role(), clusterId, localAs, v4, v6);
+            if (!key.fourOctetAs()) {
+                attributes = As4.forOldSpeaker(attributes);
+            }
         } catch (RuntimeException e) {
             LOG.error("{} group: a {} path from {} cannot be exported: withheld from the group", key.role(), family,
                     path.source(), e);

@@ -65,11 +65,17 @@ public final class SimSpeaker implements AutoCloseable {
     /**
      * @param restartTime      graceful restart time to advertise (RFC 4724), 0 for no GR capability
      * @param extendedMessages advertise RFC 8654 extended messages (used when the peer advertises them too)
+     * @param fourOctetAs      advertise RFC 6793 4-octet AS support; without it the speaker is an OLD one
      */
     public record Settings(long as, int routerId, AddressFamily family, boolean addPath, int holdTime, int restartTime,
-                           boolean extendedMessages) {
+                           boolean extendedMessages, boolean fourOctetAs) {
         public Settings(long as, int routerId, AddressFamily family, boolean addPath, int holdTime, int restartTime) {
-            this(as, routerId, family, addPath, holdTime, restartTime, false);
+            this(as, routerId, family, addPath, holdTime, restartTime, false, true);
+        }
+
+        public Settings(long as, int routerId, AddressFamily family, boolean addPath, int holdTime, int restartTime,
+                        boolean extendedMessages) {
+            this(as, routerId, family, addPath, holdTime, restartTime, extendedMessages, true);
         }
 
         public Settings {
@@ -88,7 +94,12 @@ public final class SimSpeaker implements AutoCloseable {
 
         /** The same speaker, advertising RFC 8654 extended messages. */
         public Settings withExtendedMessages() {
-            return new Settings(as, routerId, family, addPath, holdTime, restartTime, true);
+            return new Settings(as, routerId, family, addPath, holdTime, restartTime, true, fourOctetAs);
+        }
+
+        /** The same speaker as an OLD one (RFC 6793): 2-octet ASNs on the wire, AS4_PATH alongside. */
+        public Settings withoutFourOctetAs() {
+            return new Settings(as, routerId, family, addPath, holdTime, restartTime, extendedMessages, false);
         }
     }
 
@@ -295,7 +306,9 @@ public final class SimSpeaker implements AutoCloseable {
         List<Capability> caps = new ArrayList<>();
         caps.add(new Multiprotocol(settings.family()));
         caps.add(RouteRefreshCapability.INSTANCE);
-        caps.add(new FourOctetAs(settings.as()));
+        if (settings.fourOctetAs()) {
+            caps.add(new FourOctetAs(settings.as()));
+        }
         if (settings.restartTime() > 0) {
             // F bit set: like a node that kept its kernel routes while it restarted, so the reflector
             // keeps its stale routes until End-of-RIB rather than flushing them (RFC 4724 §4.2).
@@ -382,7 +395,7 @@ public final class SimSpeaker implements AutoCloseable {
         private void opened(ChannelHandlerContext ctx, Open open) {
             peerOpen = open;
             AddressFamily family = settings.family();
-            boolean as4 = open.capability(FourOctetAs.class).isPresent();
+            boolean as4 = settings.fourOctetAs() && open.capability(FourOctetAs.class).isPresent();
             AddPath.Entry theirs = open.capability(AddPath.class).flatMap(a -> a.entry(family)).orElse(null);
             // RFC 7911 §4: path ids flow in a direction when the sender can send and the receiver receive.
             boolean receivePathIds = settings.addPath() && theirs != null && theirs.canSend();

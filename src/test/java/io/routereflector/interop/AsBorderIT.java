@@ -6,6 +6,7 @@ import io.routereflector.reflector.session.Transport;
 import io.routereflector.rib.Path;
 import io.routereflector.speaker.SimSpeaker;
 import io.routereflector.testbed.Await;
+import io.routereflector.wire.attribute.As4Path;
 import io.routereflector.wire.attribute.AsPath;
 import io.routereflector.wire.attribute.ClusterList;
 import io.routereflector.wire.attribute.LocalPref;
@@ -44,6 +45,8 @@ class AsBorderIT {
     static final String CLIENT = "127.0.0.42";
     /** A second ToR, configured as a dedicated reflector host should be: keepOriginalNextHop, numAllowedLocalASNumbers 1. */
     static final String KEEPING_TOR = "127.0.0.43";
+    /** An OLD (2-octet AS, RFC 6793) iBGP client. */
+    static final String OLD_CLIENT = "127.0.0.44";
     static final long TOR_AS = 65009;
 
     private Transport transport;
@@ -57,7 +60,8 @@ class AsBorderIT {
         group = transport.newGroup(1, "speaker");
         rr = InteropReflector.start(transport, "192.0.2.1", ReflectorInteropIT.CLUSTER_ID, List.of(RR), 0, List.of(
                 tor(TOR).build(), tor(KEEPING_TOR).keepOriginalNextHop(true).allowedLocalAs(1).build(),
-                InteropReflector.client(CLIENT, RR).passive(true).build()));
+                InteropReflector.client(CLIENT, RR).passive(true).build(),
+                InteropReflector.client(OLD_CLIENT, RR).passive(true).build()));
         remote = new InetSocketAddress(InteropReflector.ip(RR), rr.reflector().peers().listening().get(0).getPort());
     }
 
@@ -167,5 +171,32 @@ class AsBorderIT {
         assertEquals(List.of(), rr.paths(fromTorOnce.toString()), "our AS once, from a ToR allowing none");
         assertEquals(List.of(), rr.paths(fromKeepingTwice.toString()), "our AS twice, from a ToR allowing one");
         assertEquals(Set.of(fromKeepingOnce, marker), client.prefixes(), "what the client got");
+    }
+
+    /**
+     * RFC 6793 with OLD speakers on both sides: a ToR without 4-octet AS support carries a 4-octet ASN
+     * in AS4_PATH (AS_TRANS in AS_PATH); a NEW client gets the whole path in AS_PATH, an OLD client gets
+     * AS_TRANS again with the path in AS4_PATH.
+     */
+    @Test
+    void aFourOctetAsnCarriedByOldSpeakersSurvivesTheReflector() {
+        int newAs = (int) 4_200_000_001L;
+        SimSpeaker client = connect(CLIENT, clientSettings());
+        SimSpeaker oldClient = connect(OLD_CLIENT, SimSpeaker.Settings.calico(InteropReflector.AS,
+                Ipv4Prefix.parseAddress(OLD_CLIENT), AddressFamily.IPV4_UNICAST).withoutFourOctetAs());
+        SimSpeaker tor = connect(TOR, torSettings(TOR).withoutFourOctetAs());
+        IpPrefix route = Ipv4Prefix.parse("10.44.0.0/24");
+        tor.announce(List.of(route), PathAttributes.of(Origin.IGP, AsPath.sequence((int) TOR_AS, AsPath.AS_TRANS),
+                new As4Path(List.of(AsPath.Segment.sequence((int) TOR_AS, newAs)))), InteropReflector.ip(TOR).getAddress());
+        for (SimSpeaker s : List.of(client, oldClient)) {
+            Await.until(s + " to get the ToR's route", UP, () -> s.prefixes().contains(route), s::toString);
+        }
+        PathAttributes atNew = client.paths(route).get(0);
+        assertEquals(AsPath.sequence((int) TOR_AS, newAs), atNew.asPath(), "AS_PATH at the 4-octet client");
+        assertNull(atNew.as4Path(), "AS4_PATH at the 4-octet client");
+        PathAttributes atOld = oldClient.paths(route).get(0);
+        assertEquals(AsPath.sequence((int) TOR_AS, AsPath.AS_TRANS), atOld.asPath(), "AS_PATH at the 2-octet client");
+        assertEquals(List.of(AsPath.Segment.sequence((int) TOR_AS, newAs)), atOld.as4Path().segments(),
+                "AS4_PATH at the 2-octet client");
     }
 }

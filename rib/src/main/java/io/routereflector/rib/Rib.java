@@ -329,7 +329,13 @@ public final class Rib {
                         tables.updatesIgnored++;
                         continue;
                     }
-                    entry.put(new Path(peer, nlri.pathId(), 0, attributes, false, false));
+                    Path fresh = new Path(peer, nlri.pathId(), 0, attributes, false, false);
+                    Path replacedStale = old == null ? entry.takeOverStale(fresh) : null;
+                    if (replacedStale != null) {
+                        in.remove(entry, replacedStale.receivedPathId());
+                    } else {
+                        entry.put(fresh);
+                    }
                     in.add(entry, nlri.pathId());
                     touch(family, entry.prefix());
                 }

@@ -116,6 +116,40 @@ public final class RouteEntry {
         return added;
     }
 
+    /**
+     * Puts {@code fresh} in the place of a stale path of the same peer, keeping that path's local id,
+     * and returns the stale path it replaced (null when the peer has none here). A restarted peer may
+     * number its RFC 7911 path ids afresh, so its re-announcement can arrive under another id; the
+     * stale twin with the same attributes is preferred, so an unchanged route changes nothing sent.
+     */
+    Path takeOverStale(Path fresh) {
+        int n = pathCount();
+        int chosen = -1;
+        for (int i = 0; i < n; i++) {
+            Path p = path(i);
+            if (p.stale() && p.source().id() == fresh.source().id()) {
+                if (p.attributes() == fresh.attributes()) {
+                    chosen = i;
+                    break;
+                }
+                if (chosen < 0) {
+                    chosen = i;
+                }
+            }
+        }
+        if (chosen < 0) {
+            return null;
+        }
+        Path old = path(chosen);
+        Path replacement = fresh.withLocalPathId(old.localPathId());
+        if (paths instanceof Path[] many) {
+            many[chosen] = replacement;
+        } else {
+            paths = replacement;
+        }
+        return old;
+    }
+
     Path remove(int peerId, int receivedPathId) {
         int i = indexOf(peerId, receivedPathId);
         if (i < 0) {

@@ -2,6 +2,7 @@ package io.routereflector.rib;
 
 import io.routereflector.rib.decision.BestPath;
 import io.routereflector.rib.out.GroupKey;
+import io.routereflector.wire.attribute.Communities;
 import io.routereflector.wire.attribute.PathAttributes;
 import io.routereflector.wire.message.Update;
 import io.routereflector.wire.nlri.AddressFamily;
@@ -119,5 +120,45 @@ class RibPathStorageTest {
         assertNull(rib.entry(PREFIX), "an entry without paths leaves the Loc-RIB");
         assertTrue(client.paths(PREFIX.toString()).isEmpty());
         assertEquals(0, rib.prefixCount(V4));
+    }
+
+    /**
+     * RFC 7911 path ids are the sender's own choice and need not survive its restart (GoBGP numbers
+     * them afresh). A restarted peer re-announcing a stale route under another id takes the stale
+     * path's place: an ADD-PATH client sees nothing for an unchanged route, and only a changed one is
+     * re-announced, under the same local id (RFC 4724 §4.2: only what changed is sent).
+     */
+    @Test
+    void aRestartedPeerRenumberingItsPathIdsChangesNothingAClientSees() {
+        rib.peerUp(multi, senders, new RecordingSink(senders.sendSettings()));
+        GroupKey addPath = key(PeerRole.CLIENT, true);
+        RecordingSink client = new RecordingSink(addPath.sendSettings());
+        rib.peerUp(peer(13, PeerRole.CLIENT), addPath, client);
+        PathAttributes plain = calico(multi);
+        PathAttributes tagged = calico(multi, new Communities(new int[] {7}));
+        rib.update(multi, announce(plain, 1));
+        rib.update(multi, announce(tagged, 2));
+        rib.flush();
+        int updatesBefore = client.updates.size();
+
+        rib.peerDown(multi, Set.of(V4));
+        rib.flush();
+        rib.peerUp(multi, senders, new RecordingSink(senders.sendSettings()));
+        rib.update(multi, announce(tagged, 5)); // the same route as its old id 2, renumbered
+        rib.update(multi, announce(plain, 6)); // the same as its old id 1
+        assertEquals(0, rib.sweepStale(multi, V4), "both stale paths were taken over");
+        rib.flush();
+        assertEquals(updatesBefore, client.updates.size(), "nothing sent for routes that did not change");
+        assertEquals(List.of(List.of(11, 6, 1), List.of(11, 5, 2)), paths(), "each takes the local id of its twin");
+        assertEquals(2, rib.receivedCount(multi));
+
+        rib.peerDown(multi, Set.of(V4));
+        rib.peerUp(multi, senders, new RecordingSink(senders.sendSettings()));
+        rib.update(multi, announce(calico(multi, new Communities(new int[] {8})), 9));
+        assertEquals(1, rib.sweepStale(multi, V4));
+        rib.flush();
+        assertEquals(List.of(1), advertisedIds(client), "the changed route replaced a stale one under its id");
+        assertTrue(client.route(PREFIX, 1).attributes().communities().contains(8), "and was re-announced");
+        assertEquals(1, rib.receivedCount(multi));
     }
 }

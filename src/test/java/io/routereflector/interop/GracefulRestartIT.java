@@ -27,9 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The reflector as graceful-restart helper (RFC 4724 §4.2) for a real GoBGP client that crashes
  * (SIGKILL: no NOTIFICATION, the kernel just closes its socket), seen from a BIRD 2 client.
  * <ol>
- *   <li>GoBGP restarts within its restart time, announcing one route fewer: the route it still
- *       announces never leaves BIRD, the one it dropped leaves as soon as GoBGP's End-of-RIB arrives
- *       (long before the restart time would have removed it).</li>
+ *   <li>GoBGP restarts within its restart time ({@code gobgpd -r}: its new OPEN says it kept forwarding),
+ *       announcing one route fewer and numbering its ADD-PATH path ids afresh: the route it still
+ *       announces never leaves BIRD and is not even re-sent to it, the one it dropped leaves as soon as
+ *       GoBGP's End-of-RIB arrives (long before the restart time would have removed it).</li>
  *   <li>GoBGP stays down: its routes stay at BIRD for its restart time (20 s), then go.</li>
  * </ol>
  */
@@ -66,13 +67,15 @@ class GracefulRestartIT {
                 assertEquals(RESTART_TIME, rr.session(gHost.ipv4()).negotiated().gracefulRestart().orElseThrow().restartTime(),
                         "GoBGP's restart time as the reflector negotiated it");
 
+                RouteChanges before = RouteChanges.of(bird);
+
                 // 1. Crash and come back within the restart time with one route fewer.
                 gobgp.kill();
                 long killed = System.nanoTime();
                 Await.until("the reflector to see GoBGP's session drop", Duration.ofSeconds(10),
                         () -> !rr.established(gHost.ipv4()), () -> rr.describe(gHost.ipv4()));
                 assertEquals(Set.of(KEPT, DROPPED), prefixesFrom(bird, gHost), "both kept as stale at first");
-                GobgpPeer restarted = GobgpPeer.start(gHost, gobgpConfig(gHost, StaticRoute.of(KEPT).withCommunities("64512:51")), true);
+                GobgpPeer restarted = GobgpPeer.restart(gHost, gobgpConfig(gHost, StaticRoute.of(KEPT).withCommunities("64512:51")));
                 Await.until("GoBGP's stale route to go after its End-of-RIB", UP, () -> {
                     Set<String> now = prefixesFrom(bird, gHost);
                     // The route GoBGP announces again must never flap away meanwhile.
@@ -88,6 +91,13 @@ class GracefulRestartIT {
                 assertEquals(gHost.ipv4(), kept.originatorId());
                 Await.until("one path for " + KEPT + ": the refreshed one replaced the stale one", Duration.ofSeconds(10),
                         () -> bird.routes().stream().filter(r -> r.prefix().equals(KEPT)).count() == 1, bird::diagnostics);
+                // RFC 4724 §4.2 as issue 10 asks: marking stale and relearning the same route sends BIRD nothing;
+                // only the dropped route's withdrawal reaches it.
+                RouteChanges after = RouteChanges.of(bird);
+                assertEquals(before.updates(), after.updates(), "UPDATEs BIRD received for GoBGP's restart: before "
+                        + before + ", after " + after);
+                assertEquals(before.withdraws() + 1, after.withdraws(), "withdrawals BIRD received: before "
+                        + before + ", after " + after);
 
                 // 2. Crash and stay down: kept for the restart time, then withdrawn.
                 restarted.kill();
@@ -116,6 +126,24 @@ class GracefulRestartIT {
     private static PeerConfig gobgpConfig(Host host, StaticRoute... routes) {
         return PeerConfig.calicoNode(host, false, routes)
                 .withNeighbors(Neighbor.calico("reflector", Testbed.REFLECTOR_IPV4).withRestartTime(RESTART_TIME));
+    }
+
+    /** BIRD's "Import updates" and "Import withdraws" received counters of its session with the reflector. */
+    record RouteChanges(long updates, long withdraws) {
+        static RouteChanges of(BirdPeer bird) {
+            String all = bird.birdc("show", "protocols", "all", "reflector").orThrow();
+            return new RouteChanges(received(all, "Import updates:"), received(all, "Import withdraws:"));
+        }
+
+        private static long received(String all, String row) {
+            for (String line : all.split("\n")) {
+                String trimmed = line.trim();
+                if (trimmed.startsWith(row)) {
+                    return Long.parseLong(trimmed.substring(row.length()).trim().split("\\s+")[0]);
+                }
+            }
+            throw new AssertionError("no '" + row + "' row in:\n" + all);
+        }
     }
 
     /** Prefixes BIRD holds whose ORIGINATOR_ID is the GoBGP host. */

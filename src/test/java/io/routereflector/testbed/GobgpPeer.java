@@ -47,6 +47,19 @@ public final class GobgpPeer implements AutoCloseable {
      * as after a real restart (and End-of-RIB then means "this is all of it", RFC 4724 §4).
      */
     public static GobgpPeer start(Host host, PeerConfig config, boolean routesFirst) {
+        return start(host, config, routesFirst, false);
+    }
+
+    /**
+     * Starts gobgpd as after a graceful restart ({@code gobgpd -r}): its OPEN sets the Restart State
+     * bit and, for each graceful-restart family, the Forwarding State bit (RFC 4724 §3), so a helper
+     * keeps its stale routes until End-of-RIB. The routes are in its RIB before the sessions start.
+     */
+    public static GobgpPeer restart(Host host, PeerConfig config) {
+        return start(host, config, true, true);
+    }
+
+    private static GobgpPeer start(Host host, PeerConfig config, boolean routesFirst, boolean restarting) {
         Binaries.require(Binaries.GOBGPD);
         Binaries.require(Binaries.GOBGP);
         String name = host.namespace().substring(Testbed.PREFIX.length()) + "-gobgpd";
@@ -57,8 +70,12 @@ public final class GobgpPeer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ManagedProcess process = host.start(name, List.of(Binaries.GOBGPD.toString(), "-f", conf.toString(),
+        List<String> command = new ArrayList<>(List.of(Binaries.GOBGPD.toString(), "-f", conf.toString(),
                 "--api-hosts", "127.0.0.1:" + API_PORT, "--pprof-disable"));
+        if (restarting) {
+            command.add("--graceful-restart");
+        }
+        ManagedProcess process = host.start(name, command);
         GobgpPeer peer = new GobgpPeer(host, config, text, process);
         Await.until(name + " to answer on its API", START_WAIT, () -> {
             process.requireAlive();

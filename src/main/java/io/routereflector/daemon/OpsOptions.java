@@ -1,5 +1,6 @@
 package io.routereflector.daemon;
 
+import io.routereflector.daemon.birdctl.ControlSockets;
 import io.routereflector.daemon.log.LineLogging;
 import io.routereflector.daemon.ops.BgpMetrics;
 import io.routereflector.daemon.ops.OpsServers;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Option;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +36,14 @@ public final class OpsOptions implements AutoCloseable {
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json: one JSON object per line (env LOG_FORMAT).")
     String logFormat;
 
+    @picocli.CommandLine.Mixin
+    BirdSocketOptions birdSockets = new BirdSocketOptions();
+
     private BgpMetrics metrics;
     private OpsServers servers;
+    private ControlSockets controlSockets;
+    /** When the datastore's configuration was last applied ({@code show status}'s "Last reconfiguration"). */
+    private volatile Instant lastApplied;
 
     void configureLogging(org.slf4j.event.Level level, DaemonOptions options, Environment env) throws DaemonOptions.ConfigError {
         String f = logFormat != null ? logFormat : env.get("LOG_FORMAT");
@@ -78,7 +86,7 @@ public final class OpsOptions implements AutoCloseable {
         return new InetSocketAddress(a, port);
     }
 
-    void start(Reflector reflector, DesiredState source) throws DaemonOptions.ConfigError, InterruptedException {
+    void start(Reflector reflector, DesiredState source, Environment env) throws DaemonOptions.ConfigError, InterruptedException {
         InetSocketAddress admin = address("--admin-listen", adminListen);
         InetSocketAddress metricsAt = address("--metrics-listen", metricsListen);
         StatusService status = new StatusService(reflector, source::health, Clock.systemDefaultZone());
@@ -89,6 +97,12 @@ public final class OpsOptions implements AutoCloseable {
             // Netty rethrows a failed bind's checked BindException undeclared: catch everything.
             throw new DaemonOptions.ConfigError("cannot listen for the admin or metrics endpoint (" + adminListen + ", "
                     + metricsListen + "): " + ConfigLoader.describe(e));
+        }
+        try {
+            controlSockets = birdSockets.start(status, env, () -> lastApplied);
+        } catch (DaemonOptions.ConfigError | InterruptedException | RuntimeException e) {
+            servers.close();
+            throw e;
         }
     }
 
@@ -102,6 +116,9 @@ public final class OpsOptions implements AutoCloseable {
     }
 
     void applied(boolean ok) {
+        if (ok) {
+            lastApplied = Instant.now();
+        }
         if (metrics != null) {
             metrics.configurationApplied(ok);
         }
@@ -112,7 +129,8 @@ public final class OpsOptions implements AutoCloseable {
             return "no admin or metrics endpoint";
         }
         return "admin " + (servers.adminAddress() == null ? "off" : servers.adminAddress())
-                + ", metrics " + (servers.metricsAddress() == null ? "off" : servers.metricsAddress());
+                + ", metrics " + (servers.metricsAddress() == null ? "off" : servers.metricsAddress())
+                + ", BIRD sockets " + (controlSockets == null ? "off" : controlSockets.paths());
     }
 
     public OpsServers servers() {
@@ -121,6 +139,9 @@ public final class OpsOptions implements AutoCloseable {
 
     @Override
     public void close() {
+        if (controlSockets != null) {
+            controlSockets.close();
+        }
         if (servers != null) {
             servers.close();
         }

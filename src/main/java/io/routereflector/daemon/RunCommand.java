@@ -79,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
         lifecycle.begin(selectionDeferral);
         lifecycle.handleHangup();
         try {
-            ops.start(reflector, source);
+            ops.start(reflector, source, env);
         } catch (DaemonOptions.ConfigError | RuntimeException e) {
             err.println("routereflector: " + e.getMessage());
             source.close();

@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
 public final class BgpMetrics {
 
     /** We run no filters: BIRD shows {@code import all}/{@code export all} as ACCEPT. */
-    static final String NO_FILTER = "ACCEPT";
+    public static final String NO_FILTER = "ACCEPT";
     private static final String[] CHANGE_KINDS = {"receive", "reject", "filter", "ignore", "accept"};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -120,22 +120,21 @@ public final class BgpMetrics {
             Tags bird = birdTags(s);
             PeerRouteStats r = view.routesOf(s.address());
             SessionState state = s.state();
-            add(rows, "bird_protocol_up", bird.and("state", state == SessionState.ESTABLISHED ? "Established" : state.toString()),
+            // bird_exporter's state label is BIRD's info column as its parser reads it (trailing blanks trimmed).
+            add(rows, "bird_protocol_up", bird.and("state", BirdWords.infoColumn(s).stripTrailing()),
                     state == SessionState.ESTABLISHED ? 1 : 0);
             add(rows, "bird_protocol_uptime", bird, Math.max(0, (now - s.since().toEpochMilli()) / 1000));
-            add(rows, "bird_protocol_prefix_import_count", bird, r.imported());
-            add(rows, "bird_protocol_prefix_export_count", bird, r.exported());
-            add(rows, "bird_protocol_prefix_filter_count", bird, 0);
-            add(rows, "bird_protocol_prefix_preferred_count", bird, r.preferred());
-            long[][] changes = {
-                    {r.importUpdatesReceived(), r.importUpdatesRejected(), 0, r.importUpdatesIgnored(), r.importUpdatesAccepted()},
-                    {r.importWithdrawsReceived(), 0, 0, r.importWithdrawsIgnored(), r.importWithdrawsAccepted()},
-                    {r.exportUpdates(), 0, 0, 0, r.exportUpdates()},
-                    {r.exportWithdraws(), 0, 0, 0, r.exportWithdraws()}};
+            BirdStats stats = BirdStats.of(r);
+            add(rows, "bird_protocol_prefix_import_count", bird, stats.routes().imported());
+            add(rows, "bird_protocol_prefix_export_count", bird, stats.routes().exported());
+            add(rows, "bird_protocol_prefix_filter_count", bird, stats.routes().filtered());
+            add(rows, "bird_protocol_prefix_preferred_count", bird, stats.routes().preferred());
             String[] series = {"update_import", "withdraw_import", "update_export", "withdraw_export"};
             for (int i = 0; i < series.length; i++) {
+                StatusModel.Changes c = stats.rows().get(i);
+                long[] values = {c.received(), c.rejected(), c.filtered(), c.ignored(), c.accepted()};
                 for (int k = 0; k < CHANGE_KINDS.length; k++) {
-                    add(rows, "bird_protocol_changes_" + series[i] + "_" + CHANGE_KINDS[k] + "_count", bird, changes[i][k]);
+                    add(rows, "bird_protocol_changes_" + series[i] + "_" + CHANGE_KINDS[k] + "_count", bird, values[k]);
                 }
             }
             Tags peer = Tags.of("peer", s.address().getHostAddress(), "name", s.config().kind().protocolName(s.address()));

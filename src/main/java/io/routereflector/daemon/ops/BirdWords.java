@@ -29,16 +29,47 @@ public final class BirdWords {
         };
     }
 
-    /** The INFO column: the BGP state, then the last error when not Established. */
-    public static String info(SessionState state, String lastErrorInfo) {
-        if (state == SessionState.ESTABLISHED || lastErrorInfo == null) {
-            return state.toString();
+    /**
+     * BIRD's BGP state words ({@code bgp_state_dsc}): {@code Down} for a stopped protocol, {@code Passive}
+     * while a passive peer waits for the peer to dial, else the RFC 4271 state.
+     */
+    public static String bgpState(SessionState state, boolean passive) {
+        if (state == SessionState.IDLE) {
+            return "Down";
         }
-        return state + " " + lastErrorInfo;
+        return passive && state == SessionState.ACTIVE ? "Passive" : state.toString();
+    }
+
+    /**
+     * The info column of BIRD 1.6's {@code show protocols} exactly as BIRD pads it ({@code bgp_get_status}):
+     * the BGP state left-justified in 14 characters, then the last error ({@code Socket: Connection refused});
+     * a stopped protocol shows the error alone. This one string feeds the control socket, the
+     * {@code state} label of {@code bird_protocol_up} (bird_exporter trims the trailing blanks) and,
+     * split on blanks as calicoctl reads it, the INFO of {@code routereflector status}.
+     */
+    public static String infoColumn(SessionState state, boolean passive, String lastErrorInfo) {
+        String error = state == SessionState.ESTABLISHED || lastErrorInfo == null ? "" : lastErrorInfo;
+        if (state == SessionState.IDLE) {
+            return error;
+        }
+        return String.format("%-14s%s", bgpState(state, passive), error);
+    }
+
+    public static String infoColumn(PeerSession s) {
+        return infoColumn(s.state(), s.config().passive(), s.lastErrorInfo());
+    }
+
+    /** The INFO column as {@code calicoctl node status} prints it: BIRD's info with its blanks collapsed. */
+    public static String info(SessionState state, String lastErrorInfo) {
+        return calicoctl(infoColumn(state, false, lastErrorInfo));
     }
 
     public static String info(PeerSession s) {
-        return info(s.state(), s.lastErrorInfo());
+        return calicoctl(infoColumn(s));
+    }
+
+    private static String calicoctl(String column) {
+        return String.join(" ", column.trim().split("\\s+"));
     }
 
     /** BIRD's short time: the time of day for today, the date for anything older. */

@@ -1,6 +1,5 @@
 package io.routereflector.daemon.ops;
 
-import io.routereflector.daemon.ops.StatusModel.Changes;
 import io.routereflector.daemon.ops.StatusModel.GracefulRestartState;
 import io.routereflector.daemon.ops.StatusModel.PeerDetail;
 import io.routereflector.daemon.ops.StatusModel.PeerRow;
@@ -12,7 +11,6 @@ import io.routereflector.reflector.config.ReflectorConfig;
 import io.routereflector.reflector.session.Negotiated;
 import io.routereflector.reflector.session.PeerSession;
 import io.routereflector.reflector.session.SessionState;
-import io.routereflector.rib.PeerRouteStats;
 import io.routereflector.wire.capability.GracefulRestart;
 import io.routereflector.wire.message.MessageType;
 import io.routereflector.wire.message.Notification;
@@ -60,7 +58,7 @@ public final class StatusService {
         return new PeerRow(c.address().getHostAddress(), c.kind().toString(), BirdWords.family(c.families()),
                 c.kind().protocolName(c.address()), BirdWords.protocolState(s.state()),
                 BirdWords.since(s.since(), clock.instant(), clock.getZone()), s.since().getEpochSecond(),
-                s.state().toString(), BirdWords.info(s));
+                BirdWords.bgpState(s.state(), s.config().passive()), BirdWords.info(s));
     }
 
     public Status status() throws InterruptedException {
@@ -97,7 +95,7 @@ public final class StatusService {
         PeerConfig c = s.config();
         Negotiated n = s.negotiated();
         long[] timers = n == null ? null : s.timersRemaining();
-        PeerRouteStats r = view.routesOf(s.address());
+        BirdStats stats = BirdStats.of(view.routesOf(s.address()));
         Map<String, Long> in = new LinkedHashMap<>();
         Map<String, Long> out = new LinkedHashMap<>();
         for (MessageType t : MessageType.values()) {
@@ -114,11 +112,7 @@ public final class StatusService {
                 c.sourceAddress() == null ? null : c.sourceAddress().getHostAddress(), local == null ? null : local.getHostAddress(),
                 capabilities(n), n == null ? c.holdTime() : n.holdTime(), timers == null ? -1 : timers[0],
                 n == null ? c.keepaliveTime() : n.keepaliveTime(), timers == null ? -1 : timers[1],
-                new StatusModel.Routes(r.imported(), r.exported(), r.preferred(), 0),
-                new Changes(r.importUpdatesReceived(), r.importUpdatesRejected(), 0, r.importUpdatesIgnored(), r.importUpdatesAccepted()),
-                new Changes(r.importWithdrawsReceived(), 0, 0, r.importWithdrawsIgnored(), r.importWithdrawsAccepted()),
-                new Changes(r.exportUpdates(), 0, 0, 0, r.exportUpdates()),
-                new Changes(r.exportWithdraws(), 0, 0, 0, r.exportWithdraws()),
+                stats.routes(), stats.importUpdates(), stats.importWithdraws(), stats.exportUpdates(), stats.exportWithdraws(),
                 in, out, s.counters().establishedTransitions(), s.lastError(), words(s.lastNotificationSent()),
                 words(s.lastNotificationReceived()), gr, s.pendingWriteBytes(), view.backlog().getOrDefault(s.address(), 0),
                 new StatusModel.PrefixLimit(reflector.prefixLimit(c),

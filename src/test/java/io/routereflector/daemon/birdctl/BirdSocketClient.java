@@ -1,0 +1,78 @@
+package io.routereflector.daemon.birdctl;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/** A plain blocking client of a BIRD control socket: reads whole lines, a reply up to its final {@code \d{4} } line. */
+final class BirdSocketClient implements AutoCloseable {
+
+    private static final Pattern FINAL = Pattern.compile("\\d{4} .*");
+
+    private final SocketChannel channel;
+    private final ByteBuffer in = ByteBuffer.allocate(8192).flip();
+
+    private BirdSocketClient(SocketChannel channel) {
+        this.channel = channel;
+    }
+
+    static BirdSocketClient connect(Path path) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.connect(UnixDomainSocketAddress.of(path));
+        return new BirdSocketClient(ch);
+    }
+
+    String greeting() throws IOException {
+        return line() + "\n";
+    }
+
+    void send(String request) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+    }
+
+    /** Sends {@code request}, returns its reply up to and including the final line. */
+    String query(String request) throws IOException {
+        send(request);
+        StringBuilder reply = new StringBuilder();
+        while (true) {
+            String line = line();
+            reply.append(line).append('\n');
+            if (FINAL.matcher(line).matches()) {
+                return reply.toString();
+            }
+        }
+    }
+
+    String line() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        while (true) {
+            if (!in.hasRemaining()) {
+                in.clear();
+                if (channel.read(in) < 0) {
+                    throw new IOException("closed after '" + line.toString(StandardCharsets.UTF_8) + "'");
+                }
+                in.flip();
+                continue;
+            }
+            byte b = in.get();
+            if (b == '\n') {
+                return line.toString(StandardCharsets.UTF_8);
+            }
+            line.write(b);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what the interop tests run, only when it is missing (TESTBED.md): BIRD 2, GoBGP, etcd,
-# iproute2 and tshark from Debian, and BIRD 1.6 (the family Calico nodes run) unpacked into
+# iproute2, tshark and prometheus-bird-exporter (the old image's sidecar, run against our BIRD control
+# sockets) from Debian, and BIRD 1.6 (the family Calico nodes run) unpacked into
 # .testbed/bird1.6/ because its package conflicts with bird2. The packaging tests need
 # systemd-analyze (package systemd) and, from npm into .testbed/node/, the Dockerfile linter
 # dockerfilelint and the Kubernetes schema validators of kubernetes-models. Safe to run again and again.
@@ -23,7 +24,7 @@ installed() {
 }
 
 missing=
-for pkg in bird2 gobgpd etcd-server etcd-client iproute2 tshark systemd; do
+for pkg in bird2 gobgpd etcd-server etcd-client iproute2 tshark systemd prometheus-bird-exporter; do
     installed "$pkg" || missing="$missing $pkg"
 done
 # The build itself: a fresh machine may lack the JDK or Maven.

@@ -18,6 +18,8 @@ public final class Binaries {
     public static final Path GOBGP = Path.of("/usr/bin/gobgp");
     public static final Path ETCD = Path.of("/usr/bin/etcd");
     public static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
+    /** Debian's prometheus-bird-exporter (bird_exporter 1.4.1), the sidecar of the old image. */
+    public static final Path BIRD_EXPORTER = Path.of("/usr/bin/prometheus-bird-exporter");
 
     private Binaries() {
     }

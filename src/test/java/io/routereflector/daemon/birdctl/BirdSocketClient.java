@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /** A plain blocking client of a BIRD control socket: reads whole lines, a reply up to its final {@code \d{4} } line. */
-final class BirdSocketClient implements AutoCloseable {
+public final class BirdSocketClient implements AutoCloseable {
 
     private static final Pattern FINAL = Pattern.compile("\\d{4} .*");
 
@@ -22,17 +22,17 @@ final class BirdSocketClient implements AutoCloseable {
         this.channel = channel;
     }
 
-    static BirdSocketClient connect(Path path) throws IOException {
+    public static BirdSocketClient connect(Path path) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(path));
         return new BirdSocketClient(ch);
     }
 
-    String greeting() throws IOException {
+    public String greeting() throws IOException {
         return line() + "\n";
     }
 
-    void send(String request) throws IOException {
+    public void send(String request) throws IOException {
         ByteBuffer b = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
         while (b.hasRemaining()) {
             channel.write(b);
@@ -40,7 +40,7 @@ final class BirdSocketClient implements AutoCloseable {
     }
 
     /** Sends {@code request}, returns its reply up to and including the final line. */
-    String query(String request) throws IOException {
+    public String query(String request) throws IOException {
         send(request);
         StringBuilder reply = new StringBuilder();
         while (true) {
@@ -52,7 +52,7 @@ final class BirdSocketClient implements AutoCloseable {
         }
     }
 
-    String line() throws IOException {
+    public String line() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (true) {
             if (!in.hasRemaining()) {

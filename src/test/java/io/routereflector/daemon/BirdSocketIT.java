@@ -26,10 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -240,24 +236,8 @@ class BirdSocketIT {
             assertEquals("9000 Command too long\n", c.query("show protocols " + "x".repeat(10_000)));
             assertTrue(c.query("show route count").matches("0014 \\d+ of \\d+ routes for 3 networks\n"));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            List<Future<String>> answers = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                Path socket = i % 2 == 0 ? v4 : v6;
-                answers.add(pool.submit(() -> {
-                    try (BirdSocketClient c = BirdSocketClient.connect(socket)) {
-                        c.greeting();
-                        return c.query("show protocols all");
-                    }
-                }));
-            }
-            for (Future<String> a : answers) {
-                String reply = a.get(30, TimeUnit.SECONDS);
-                assertTrue(reply.startsWith("2002-") && reply.endsWith("\n \n0000 \n"), reply);
-            }
-        } finally {
-            pool.shutdownNow();
+        for (String reply : BirdSocketClient.concurrently(List.of(v4, v6), 100, "show protocols all")) {
+            assertTrue(reply.startsWith("2002-") && reply.endsWith("\n \n0000 \n"), reply);
         }
     }
 

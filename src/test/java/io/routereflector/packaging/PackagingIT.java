@@ -2,6 +2,7 @@ package io.routereflector.packaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.routereflector.daemon.birdctl.BirdSocketClient;
 import io.routereflector.testbed.Await;
 import io.routereflector.testbed.Binaries;
 import org.junit.jupiter.api.Test;
@@ -89,12 +90,26 @@ class PackagingIT {
         // The old image's environment contract, with the state directory the image sets.
         pb.environment().putAll(Map.of("DATASTORE_TYPE", "file", "DATASTORE_PATH", data.toString(),
                 "CALICO_NODENAME", "rr1", "STATE_DIRECTORY", dir.resolve("state").toString()));
+        // The image's BIRD control sockets under its /sockets volume, moved into this test's directory.
+        Matcher sockets = Pattern.compile("(?m)^ENV BIRD_SOCKET=(/sockets/\\S+) BIRD6_SOCKET=(/sockets/\\S+)$").matcher(dockerfile);
+        assertTrue(sockets.find(), "the image sets BIRD_SOCKET and BIRD6_SOCKET under /sockets");
+        assertTrue(dockerfile.matches("(?s).*\nVOLUME \\[[^]]*\"/sockets\"[^]]*].*"), "the image declares the /sockets volume");
+        Path v4 = Path.of(sockets.group(1).replace("/sockets", dir.resolve("sockets").toString()));
+        Path v6 = Path.of(sockets.group(2).replace("/sockets", dir.resolve("sockets").toString()));
+        pb.environment().put("BIRD_SOCKET", v4.toString());
+        pb.environment().put("BIRD6_SOCKET", v6.toString());
         Process p = pb.start();
         try {
             Await.until("started", Duration.ofSeconds(30), () -> read(log).contains("started:"), () -> read(log));
             String out = read(log);
             assertTrue(out.contains("port " + port) || out.contains(":" + port), out);
             assertTrue(out.contains("transport epoll"), "Netty's native transport loads from the work dir: " + out);
+            for (Path socket : List.of(v4, v6)) {
+                try (BirdSocketClient c = BirdSocketClient.connect(socket)) {
+                    assertTrue(c.greeting().startsWith("0001 BIRD 1.6.8-routereflector-"), socket.toString());
+                    assertTrue(c.query("show protocols").startsWith("2002-name     proto    table    state  since       info\n"));
+                }
+            }
             p.destroy();
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "exits on SIGTERM within the stop bound");
             assertTrue(read(log).contains("stopping for a restart"), read(log));
@@ -148,6 +163,47 @@ class PackagingIT {
         assertEquals("/livez", pod.at("/containers/0/livenessProbe/httpGet/path").asText());
         assertEquals("/readyz", pod.at("/containers/0/readinessProbe/httpGet/path").asText());
         assertEquals("9324", deployment.at("/spec/template/metadata/annotations/prometheus.io~1port").asText());
+    }
+
+    /**
+     * The overlay that keeps an unchanged bird_exporter sidecar: rendered (its JSON patches on the base) and
+     * validated against the API schemas like the base; the sidecar reads the daemon's sockets on a shared
+     * emptyDir at /sockets with bird_exporter's own flags and keeps port 9324, the daemon moves to 9325.
+     */
+    @Test
+    void theOverlayKeepingTheBirdExporterSidecarPassesTheApiSchemas(@TempDir Path dir) throws Exception {
+        JsonNode deployment = JsonPatchOverlay.render(DOCKER.resolve("kubernetes/deployment.yaml"),
+                DOCKER.resolve("kubernetes/overlays/from-calico-routereflector-keep-bird-exporter"));
+        Path rendered = dir.resolve("rendered.yaml");
+        JsonPatchOverlay.YAML.writeValue(rendered.toFile(), deployment);
+        Result r = exec(List.of("node", ROOT.resolve("src/scripts/validate-manifests.cjs").toString(), rendered.toString()),
+                Map.of("NODE_PATH", NODE_MODULES.toString()));
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("Deployment calico-routereflector ok"), r.output());
+        JsonNode pod = deployment.at("/spec/template/spec");
+        assertEquals(2, pod.at("/containers").size());
+        JsonNode daemon = pod.at("/containers/0");
+        JsonNode sidecar = pod.at("/containers/1");
+        assertEquals("bird-exporter", sidecar.at("/name").asText());
+        assertEquals("[\"-format.new=true\",\"-bird.socket=/sockets/bird.ctl\",\"-bird.socket6=/sockets/bird6.ctl\"]",
+                sidecar.at("/args").toString());
+        assertEquals("[\"run\",\"--metrics-listen\",\"0.0.0.0:9325\"]", daemon.at("/args").toString());
+        assertEquals(9325, daemon.at("/ports/1/containerPort").asInt());
+        assertEquals("metrics", daemon.at("/livenessProbe/httpGet/port").asText(), "the probes follow the daemon's port by name");
+        assertEquals(9324, sidecar.at("/ports/0/containerPort").asInt());
+        assertEquals("9324", deployment.at("/spec/template/metadata/annotations/prometheus.io~1port").asText());
+        for (JsonNode c : List.of(daemon, sidecar)) {
+            boolean mounted = false;
+            for (JsonNode m : c.at("/volumeMounts")) {
+                mounted |= m.at("/name").asText().equals("sockets") && m.at("/mountPath").asText().equals("/sockets");
+            }
+            assertTrue(mounted, c.at("/name").asText() + " mounts the sockets at /sockets");
+        }
+        boolean emptyDir = false;
+        for (JsonNode v : pod.at("/volumes")) {
+            emptyDir |= v.at("/name").asText().equals("sockets") && v.has("emptyDir");
+        }
+        assertTrue(emptyDir, "the sockets volume is an emptyDir");
     }
 
     @Test

@@ -8,6 +8,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /** A plain blocking client of a BIRD control socket: reads whole lines, a reply up to its final {@code \d{4} } line. */
@@ -68,6 +74,33 @@ public final class BirdSocketClient implements AutoCloseable {
                 return line.toString(StandardCharsets.UTF_8);
             }
             line.write(b);
+        }
+    }
+
+    /**
+     * {@code clients} connections at once, 16 at a time, alternating over {@code sockets}, each greeted and
+     * sending {@code request}: their replies, each complete within 30 s.
+     */
+    public static List<String> concurrently(List<Path> sockets, int clients, String request) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                Path socket = sockets.get(i % sockets.size());
+                answers.add(pool.submit(() -> {
+                    try (BirdSocketClient c = connect(socket)) {
+                        c.greeting();
+                        return c.query(request);
+                    }
+                }));
+            }
+            List<String> replies = new ArrayList<>();
+            for (Future<String> a : answers) {
+                replies.add(a.get(30, TimeUnit.SECONDS));
+            }
+            return replies;
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -35,10 +35,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -257,27 +253,11 @@ class ControlSocketTest {
                 // Requests that produce far more than the socket buffers hold, never read: the server stops reading them.
                 s.send(("show protocols all\n").repeat(2000).stripTrailing());
             }
-            ExecutorService pool = Executors.newFixedThreadPool(16);
-            try {
-                List<Future<String>> answers = new ArrayList<>();
-                long t0 = System.nanoTime();
-                for (int i = 0; i < 64; i++) {
-                    Path socket = i % 2 == 0 ? v4 : v6;
-                    answers.add(pool.submit((Callable<String>) () -> {
-                        try (BirdSocketClient c = BirdSocketClient.connect(socket)) {
-                            c.greeting();
-                            return c.query("show protocols all");
-                        }
-                    }));
-                }
-                for (Future<String> a : answers) {
-                    String reply = a.get(30, TimeUnit.SECONDS);
-                    assertTrue(reply.startsWith("2002-") && reply.endsWith("\n \n0000 \n"), reply);
-                }
-                System.out.printf("64 clients answered in %d ms beside 20 silent ones%n", (System.nanoTime() - t0) / 1_000_000);
-            } finally {
-                pool.shutdownNow();
+            long t0 = System.nanoTime();
+            for (String reply : BirdSocketClient.concurrently(List.of(v4, v6), 64, "show protocols all")) {
+                assertTrue(reply.startsWith("2002-") && reply.endsWith("\n \n0000 \n"), reply);
             }
+            System.out.printf("64 clients answered in %d ms beside 20 silent ones%n", (System.nanoTime() - t0) / 1_000_000);
             // The BGP session still works: a new route arrives and is counted at once.
             node.announce(List.of(Ipv4Prefix.parse("10.241.1.0/26")), PathAttributes.of(Origin.IGP, AsPath.EMPTY, new LocalPref(100)),
                     InetAddress.getByName(UP).getAddress());

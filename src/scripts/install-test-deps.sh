@@ -1,5 +1,5 @@
 #!/bin/sh
-# Installs what the interop tests run, only when it is missing (TESTBED.md): BIRD 2, GoBGP, etcd,
+# Installs what the interop tests run, only when it is missing (TESTBED.md): BIRD 2, GoBGP, FRR, etcd,
 # iproute2, tshark and prometheus-bird-exporter (the old image's sidecar, run against our BIRD control
 # sockets) from Debian, and BIRD 1.6 (the family Calico nodes run) unpacked into
 # .testbed/bird1.6/ because its package conflicts with bird2. The packaging tests need
@@ -24,7 +24,7 @@ installed() {
 }
 
 missing=
-for pkg in bird2 gobgpd etcd-server etcd-client iproute2 tshark systemd prometheus-bird-exporter; do
+for pkg in bird2 gobgpd frr etcd-server etcd-client iproute2 tshark systemd prometheus-bird-exporter; do
     installed "$pkg" || missing="$missing $pkg"
 done
 # The build itself: a fresh machine may lack the JDK or Maven.
@@ -78,6 +78,13 @@ if [ "$bird16_ok" = no ]; then
         fi
     done
 fi
+# FRR's package starts no daemon without systemd; the tests run zebra and bgpd themselves (FrrPeer).
+for bin in /usr/lib/frr/zebra /usr/lib/frr/bgpd /usr/bin/vtysh; do
+    if [ ! -x "$bin" ]; then
+        echo "install-test-deps: $bin missing although package frr is installed" >&2
+        exit 1
+    fi
+done
 if [ "$node_ok" = no ]; then
     echo "install-test-deps: installing $node_packages into $node_dir"
     mkdir -p "$node_dir"

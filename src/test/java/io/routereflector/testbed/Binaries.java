@@ -20,6 +20,10 @@ public final class Binaries {
     public static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
     /** Debian's prometheus-bird-exporter (bird_exporter 1.4.1), the sidecar of the old image. */
     public static final Path BIRD_EXPORTER = Path.of("/usr/bin/prometheus-bird-exporter");
+    /** FRR 8.4 (Debian {@code frr}): one zebra and one bgpd per namespace, queried with vtysh. */
+    public static final Path FRR_ZEBRA = Path.of("/usr/lib/frr/zebra");
+    public static final Path FRR_BGPD = Path.of("/usr/lib/frr/bgpd");
+    public static final Path VTYSH = Path.of("/usr/bin/vtysh");
 
     private Binaries() {
     }

@@ -44,6 +44,7 @@ public final class Testbed implements AutoCloseable {
     private final Map<Integer, Host> hosts = new LinkedHashMap<>();
     private final List<ManagedProcess> processes = new ArrayList<>();
     private final java.util.Set<Integer> rootAddresses = new java.util.HashSet<>();
+    private final List<Runnable> cleanups = new ArrayList<>();
     private boolean closed;
 
     private Testbed(FileChannel lockChannel, FileLock lock, Path workDir) {
@@ -197,6 +198,14 @@ public final class Testbed implements AutoCloseable {
         return process;
     }
 
+    /**
+     * Runs {@code cleanup} at close, after every program started here has stopped and before the
+     * namespaces go: for what lives outside the work directory (an FRR pathspace).
+     */
+    synchronized void onClose(Runnable cleanup) {
+        cleanups.add(cleanup);
+    }
+
     /** A private directory for configs, sockets and logs; deleted at close. */
     public Path workDir() {
         return workDir;
@@ -224,6 +233,9 @@ public final class Testbed implements AutoCloseable {
         try {
             for (int i = processes.size() - 1; i >= 0; i--) {
                 processes.get(i).stop();
+            }
+            for (int i = cleanups.size() - 1; i >= 0; i--) {
+                cleanups.get(i).run();
             }
             for (Host host : hosts.values()) {
                 Shell.run(Binaries.IP.toString(), "netns", "del", host.namespace());
@@ -259,7 +271,7 @@ public final class Testbed implements AutoCloseable {
                 .toList();
     }
 
-    /** A crashed earlier run may have left namespaces, their programs, and the root veth. */
+    /** A crashed earlier run may have left namespaces, their programs, the root veth and FRR pathspaces. */
     private static void removeLeftovers() {
         for (String ns : namespaces()) {
             String pids = Shell.run(Binaries.IP.toString(), "netns", "pids", ns).output();
@@ -273,6 +285,7 @@ public final class Testbed implements AutoCloseable {
         for (String link : rootLinks()) {
             Shell.check(Binaries.IP.toString(), "link", "del", link);
         }
+        FrrPathspace.removeLeftovers();
     }
 
     private static String[] commandFor(String ns, String... args) {
@@ -294,7 +307,7 @@ public final class Testbed implements AutoCloseable {
         Shell.check(commandFor(ns, args));
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -3,6 +3,7 @@ package io.routereflector.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.routereflector.testbed.BirdPeer;
+import io.routereflector.testbed.FrrPeer;
 import io.routereflector.testbed.GobgpPeer;
 
 import java.io.IOException;
@@ -58,6 +59,12 @@ final class ClientSessions {
     /** A BIRD client's BGP protocol {@code protocol}. */
     ClientSessions bird(String label, BirdPeer peer, String protocol) {
         clients.put(label, () -> birdSession(label, peer, protocol));
+        return this;
+    }
+
+    /** An FRR client's neighbor {@code neighbor} (the daemon's address). */
+    ClientSessions frr(String label, FrrPeer peer, String neighbor) {
+        clients.put(label, () -> frrSession(label, peer, neighbor));
         return this;
     }
 
@@ -125,6 +132,15 @@ final class ClientSessions {
                     established ? "up " + up + ", flops " + flops : "");
         }
         throw new IllegalStateException("GoBGP on " + peer.host() + " has no neighbor " + neighbor);
+    }
+
+    /** FRR counts its neighbor's establishments ({@code connectionsEstablished}): a flap raises it. */
+    static Session frrSession(String label, FrrPeer peer, String neighbor) {
+        FrrPeer.FrrNeighbor n = peer.neighbor(neighbor)
+                .orElseThrow(() -> new IllegalStateException("FRR on " + peer.host() + " has no neighbor " + neighbor));
+        boolean established = n.established();
+        return new Session(label, peer.host().ipv4(), established ? "established" : n.state(), "", -1,
+                established ? "established #" + n.connectionsEstablished() : "");
     }
 
     /** {@code show protocols NAME}: "name proto table state since info"; since is one or two words. */

@@ -20,7 +20,8 @@ final class FrrConfig {
         List<String> lines = new ArrayList<>(List.of(
                 "frr defaults datacenter",
                 "hostname " + host.namespace(),
-                "log stdout informational",
+                "log stdout debugging",
+                "debug bgp neighbor-events",
                 "!",
                 "router bgp " + config.as(),
                 " bgp router-id " + config.routerId(),

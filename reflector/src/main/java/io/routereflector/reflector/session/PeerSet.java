@@ -167,10 +167,25 @@ public final class PeerSet implements AutoCloseable {
                         }
                     });
             transport.configureListener(b, address);
-            Channel channel = b.bind(address, next.port()).sync().channel();
+            Channel channel = bind(b, address, next.port());
             transport.setListenerKeys(channel, keysFor(address, next));
             listeners.add(channel);
             LOG.info("listening on {} ({})", channel.localAddress(), transport);
+        }
+    }
+
+    /** Binds, or fails with the address and, for a privileged port refused, what it takes to bind it. */
+    private static Channel bind(ServerBootstrap b, InetAddress address, int port) throws InterruptedException {
+        try {
+            return b.bind(address, port).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // Netty rethrows the socket's IOException unchecked
+            String hint = port < 1024 && String.valueOf(e.getMessage()).contains("Permission denied")
+                    ? " (a port below 1024 needs root or the capability CAP_NET_BIND_SERVICE; in a container: "
+                    + "--cap-add NET_BIND_SERVICE)" : "";
+            throw new IllegalStateException("cannot listen on " + address.getHostAddress() + " port " + port + ": "
+                    + e.getMessage() + hint, e);
         }
     }
 

@@ -4,7 +4,8 @@
 # sockets) from Debian, and BIRD 1.6 (the family Calico nodes run) unpacked into
 # .testbed/bird1.6/ because its package conflicts with bird2. The packaging tests need
 # systemd-analyze (package systemd) and, from npm into .testbed/node/, the Dockerfile linter
-# dockerfilelint and the Kubernetes schema validators of kubernetes-models. Safe to run again and again.
+# dockerfilelint and the Kubernetes schema validators of kubernetes-models; the image test needs podman,
+# runc and debootstrap (it builds its base images itself: src/scripts/image-bases.sh). Safe to run again and again.
 set -eu
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,7 +25,7 @@ installed() {
 }
 
 missing=
-for pkg in bird2 gobgpd frr etcd-server etcd-client iproute2 tshark systemd prometheus-bird-exporter; do
+for pkg in bird2 gobgpd frr etcd-server etcd-client iproute2 tshark systemd prometheus-bird-exporter podman runc debootstrap; do
     installed "$pkg" || missing="$missing $pkg"
 done
 # The build itself: a fresh machine may lack the JDK or Maven.

@@ -19,6 +19,11 @@ mkdir -p "$dir"
 [ -f "$dir/containers.conf" ] || printf '[containers]\ndefault_ulimits = []\npids_limit = 0\n' > "$dir/containers.conf"
 export CONTAINERS_CONF="$dir/containers.conf"
 
+if podman image exists "$build_base" && podman image exists "$runtime_base"; then
+    echo "image-bases: $build_base and $runtime_base present"
+    exit 0
+fi
+
 if [ ! -f "$dir/rootfs-build/.complete" ]; then
     rm -rf "$dir/rootfs-build"
     echo "image-bases: debootstrap bookworm with OpenJDK 17 into $dir/rootfs-build"

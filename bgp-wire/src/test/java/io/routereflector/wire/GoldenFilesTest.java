@@ -56,15 +56,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Every golden capture under {@code golden/} (what BIRD 1.6, BIRD 2 and GoBGP really sent, see its
+ * Every golden capture under {@code golden/} (what BIRD 1.6, BIRD 2, GoBGP and FRR really sent, see its
  * README): each message decodes and re-encodes byte-exact, and carries what the peer's configuration
  * (quoted in the file's header) says it must. The expectations are read from that configuration, so a
  * new capture is checked the same way without touching this class.
  */
 class GoldenFilesTest {
 
-    /** Six captures exist today (three implementations × two families); fewer means some went missing. */
-    private static final int MIN_FILES = 6;
+    /** Eight captures exist today (four implementations × two families); fewer means some went missing. */
+    private static final int MIN_FILES = 8;
     /** The AS of the testbed's Calico-like peers and of the capture speaker (golden/README.md). */
     private static final long CALICO_AS = 64512;
 
@@ -157,7 +157,7 @@ class GoldenFilesTest {
 
     /** The next hop is the peer's configured local address: NEXT_HOP for IPv4, MP_REACH_NLRI's for IPv6. */
     private static void checkNextHop(Capture capture, PathAttributes attributes) {
-        String local = capture.config("(?:local |local-address = \")([0-9a-fA-F.:]+)");
+        String local = capture.config("(?:local |local-address = \"|update-source )([0-9a-fA-F.:]+)");
         if (capture.family.equals(AddressFamily.IPV4_UNICAST)) {
             assertNotNull(attributes.nextHop(), "NEXT_HOP");
             assertEquals(Ipv4Prefix.parseAddress(local), attributes.nextHop().address(), "NEXT_HOP " + attributes.nextHop());
@@ -321,6 +321,11 @@ class GoldenFilesTest {
                     e.routeTargets.add((0x0002L << 48) | (Long.parseLong(p[0]) << 32) | Long.parseLong(p[1]));
                 }
                 e.med = Long.parseLong(gobgp.group(5));
+                if (e.med == -1 && config.contains("frr defaults")) {
+                    // FRR gives a `network` route the metric of its RIB route as MED: 0, as there is none
+                    // (`no bgp network import-check`).
+                    e.med = 0;
+                }
             }
         }
 

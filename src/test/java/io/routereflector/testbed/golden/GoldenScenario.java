@@ -1,6 +1,7 @@
 package io.routereflector.testbed.golden;
 
 import io.routereflector.testbed.BirdPeer;
+import io.routereflector.testbed.FrrPeer;
 import io.routereflector.testbed.GobgpPeer;
 import io.routereflector.testbed.Host;
 import io.routereflector.testbed.PeerConfig;
@@ -23,7 +24,9 @@ public enum GoldenScenario {
     BIRD2_IPV4("bird2", false, 63),
     BIRD2_IPV6("bird2", true, 64),
     GOBGP_IPV4("gobgp", false, 65),
-    GOBGP_IPV6("gobgp", true, 66);
+    GOBGP_IPV6("gobgp", true, 66),
+    FRR_IPV4("frr", false, 67),
+    FRR_IPV6("frr", true, 68);
 
     private static final Duration ACCEPT_WITHIN = Duration.ofSeconds(30);
     private static final Duration CAPTURE_LIMIT = Duration.ofSeconds(30);
@@ -49,7 +52,7 @@ public enum GoldenScenario {
 
     /**
      * Routes with the attributes a codec must carry: BIRD gets communities and large communities on
-     * some of its static blocks, GoBGP also an extended community (route target) and a MED.
+     * some of its static blocks, GoBGP and FRR also an extended community (route target) and a MED.
      */
     List<StaticRoute> routes() {
         int n = hostNumber;
@@ -58,20 +61,29 @@ public enum GoldenScenario {
                     StaticRoute.of("fd00:10:" + n + "::/122"),
                     StaticRoute.of("fd00:10:" + n + "::40/122").withCommunities("64512:100", "65535:65281"),
                     StaticRoute.of("fd00:10:" + n + "::80/122").withLargeCommunities("64512:1:" + n)
-                            .withRouteTargets(gobgp() ? new String[] {"64512:10"} : new String[0])
-                            .withMed(gobgp() ? 20 : -1));
+                            .withRouteTargets(setsMore() ? new String[] {"64512:10"} : new String[0])
+                            .withMed(setsMore() ? 20 : -1));
         }
         return List.of(
                 StaticRoute.of("10." + n + ".0.0/26"),
                 StaticRoute.of("10." + n + ".0.64/26").withCommunities("64512:100", "65535:65281"),
                 StaticRoute.of("10." + n + ".0.128/26").withLargeCommunities("64512:1:" + n)
-                        .withRouteTargets(gobgp() ? new String[] {"64512:10"} : new String[0])
-                        .withMed(gobgp() ? 20 : -1),
+                        .withRouteTargets(setsMore() ? new String[] {"64512:10"} : new String[0])
+                        .withMed(setsMore() ? 20 : -1),
                 StaticRoute.of("10." + n + ".1.0/26"));
     }
 
     private boolean gobgp() {
         return implementation.equals("gobgp");
+    }
+
+    private boolean frr() {
+        return implementation.equals("frr");
+    }
+
+    /** GoBGP and FRR can put route targets and a MED on a route; the BIRD configs here do not. */
+    private boolean setsMore() {
+        return gobgp() || frr();
     }
 
     /**
@@ -86,16 +98,16 @@ public enum GoldenScenario {
             String version;
             String configText;
             Runnable stopPeer;
-            if (gobgp()) {
+            if (frr()) {
+                FrrPeer frr = FrrPeer.start(host, config.withListen(false));
+                stopPeer = frr::stop;
+                version = frr.versionString();
+                configText = withRoutes(frr.configText(), "routes (network statements, route-maps above):", config);
+            } else if (gobgp()) {
                 GobgpPeer gobgp = GobgpPeer.start(host, config.withListen(false));
                 stopPeer = gobgp::stop;
                 version = gobgp.versionString();
-                StringBuilder text = new StringBuilder(gobgp.configText())
-                        .append("\nroutes (gobgp global rib add):\n");
-                for (StaticRoute route : config.routes()) {
-                    text.append("  ").append(route).append('\n');
-                }
-                configText = text.toString();
+                configText = withRoutes(gobgp.configText(), "routes (gobgp global rib add):", config);
             } else {
                 BirdPeer bird = BirdPeer.start(host, implementation.equals("bird2") ? BirdPeer.Version.BIRD2
                         : BirdPeer.Version.BIRD16, config);
@@ -117,5 +129,14 @@ public enum GoldenScenario {
                 stopPeer.run();
             }
         }
+    }
+
+    /** The peer's config, then its routes one per line as {@link StaticRoute} prints them (GoldenFilesTest reads them). */
+    private static String withRoutes(String configText, String title, PeerConfig config) {
+        StringBuilder text = new StringBuilder(configText).append('\n').append(title).append('\n');
+        for (StaticRoute route : config.routes()) {
+            text.append("  ").append(route).append('\n');
+        }
+        return text.toString();
     }
 }

@@ -62,7 +62,7 @@ public final class DaemonProcess implements AutoCloseable {
         return start(name, command, env, logDir.resolve(name + ".log"), null);
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {

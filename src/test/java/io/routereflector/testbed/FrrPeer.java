@@ -130,6 +130,11 @@ public final class FrrPeer implements AutoCloseable {
                 "address-family " + family(prefix.contains(":")) + " unicast", "no network " + prefix));
     }
 
+    /** Runs configuration commands (starting with {@code configure terminal}); fails on FRR's "% " errors. */
+    public void configure(String... commands) {
+        configure(List.of(commands));
+    }
+
     private void configure(List<String> commands) {
         Shell.Result result = vtysh(commands.toArray(String[]::new));
         if (!result.ok() || result.output().contains("% ")) {

@@ -1,9 +1,6 @@
 package io.routereflector.testbed;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import java.util.function.Predicate;
 public final class FrrPeer implements AutoCloseable {
 
     private static final Duration START_WAIT = Duration.ofSeconds(20);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Host host;
     private final PeerConfig config;
@@ -121,13 +117,14 @@ public final class FrrPeer implements AutoCloseable {
             commands.addAll(FrrConfig.routeMapLines(map, route).stream().map(String::trim).toList());
             network += " route-map " + map;
         }
-        commands.addAll(List.of("router bgp " + config.as(), "address-family " + family(route.isIpv6()) + " unicast", network));
+        commands.addAll(List.of("router bgp " + config.as(),
+                "address-family " + CliJson.family(route.isIpv6()) + " unicast", network));
         configure(commands);
     }
 
     public void deleteRoute(String prefix) {
         configure(List.of("configure terminal", "router bgp " + config.as(),
-                "address-family " + family(prefix.contains(":")) + " unicast", "no network " + prefix));
+                "address-family " + CliJson.family(prefix.contains(":")) + " unicast", "no network " + prefix));
     }
 
     /** Runs configuration commands (starting with {@code configure terminal}); fails on FRR's "% " errors. */
@@ -143,7 +140,7 @@ public final class FrrPeer implements AutoCloseable {
     }
 
     public List<FrrNeighbor> neighbors() {
-        return FrrJson.neighbors(readJson(vtysh("show bgp neighbors json").orThrow()));
+        return FrrJson.neighbors(CliJson.read("vtysh", vtysh("show bgp neighbors json").orThrow()));
     }
 
     public Optional<FrrNeighbor> neighbor(String address) {
@@ -161,7 +158,8 @@ public final class FrrPeer implements AutoCloseable {
     }
 
     private List<FrrJson.FrrRoute> table() {
-        return FrrJson.routes(readJson(vtysh("show bgp " + family(config.ipv6()) + " unicast json detail").orThrow()));
+        String table = vtysh("show bgp " + CliJson.family(config.ipv6()) + " unicast json detail").orThrow();
+        return FrrJson.routes(CliJson.read("vtysh", table));
     }
 
     public FrrNeighbor awaitEstablished(String neighborAddress, Duration timeout) {
@@ -172,7 +170,7 @@ public final class FrrPeer implements AutoCloseable {
     public PeerRoute awaitRoute(String prefix, Predicate<PeerRoute> condition, Duration timeout) {
         return Await.value("route " + prefix + " in FRR on " + host, timeout,
                 () -> routes().stream().filter(r -> r.prefix().equals(prefix)).filter(condition).findFirst(),
-                () -> vtysh("show bgp " + family(prefix.contains(":")) + " unicast " + prefix).output() + "\n"
+                () -> vtysh("show bgp " + CliJson.family(prefix.contains(":")) + " unicast " + prefix).output() + "\n"
                         + diagnostics());
     }
 
@@ -194,17 +192,7 @@ public final class FrrPeer implements AutoCloseable {
         stop();
     }
 
-    private static String family(boolean ipv6) {
-        return ipv6 ? "ipv6" : "ipv4";
-    }
 
-    private static JsonNode readJson(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new IllegalStateException("vtysh printed no JSON: " + text, e);
-        }
-    }
 
     /**
      * A neighbor as {@code show bgp neighbors json} shows it; {@code capabilities} are the keys of

@@ -1,7 +1,5 @@
 package io.routereflector.testbed;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +20,6 @@ public final class GobgpPeer implements AutoCloseable {
 
     public static final int API_PORT = 50051;
     private static final Duration START_WAIT = Duration.ofSeconds(15);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Host host;
     private final PeerConfig config;
@@ -121,7 +118,7 @@ public final class GobgpPeer implements AutoCloseable {
 
     /** Originates {@code route} with this host's own address as next hop and origin IGP. */
     public void addRoute(StaticRoute route) {
-        List<String> args = new ArrayList<>(List.of("global", "rib", "-a", family(route.isIpv6()), "add",
+        List<String> args = new ArrayList<>(List.of("global", "rib", "-a", CliJson.family(route.isIpv6()), "add",
                 route.prefix(), "origin", "igp", "nexthop", host.address(route.isIpv6())));
         if (route.med() >= 0) {
             args.addAll(List.of("med", String.valueOf(route.med())));
@@ -139,16 +136,17 @@ public final class GobgpPeer implements AutoCloseable {
     }
 
     public void deleteRoute(String prefix) {
-        gobgp("global", "rib", "-a", family(prefix.contains(":")), "del", prefix).orThrow();
+        gobgp("global", "rib", "-a", CliJson.family(prefix.contains(":")), "del", prefix).orThrow();
     }
 
     public List<GobgpNeighbor> neighbors() {
-        return GobgpJson.neighbors(readJson(gobgp("neighbor", "-j").orThrow()));
+        return GobgpJson.neighbors(CliJson.read("gobgp", gobgp("neighbor", "-j").orThrow()));
     }
 
     /** The global RIB of the peer's family: its own routes and those it received. */
     public List<PeerRoute> routes() {
-        return GobgpJson.routes(readJson(gobgp("global", "rib", "-a", family(config.ipv6()), "-j").orThrow()));
+        String rib = gobgp("global", "rib", "-a", CliJson.family(config.ipv6()), "-j").orThrow();
+        return GobgpJson.routes(CliJson.read("gobgp", rib));
     }
 
     public GobgpNeighbor awaitEstablished(String neighborAddress, Duration timeout) {
@@ -160,7 +158,7 @@ public final class GobgpPeer implements AutoCloseable {
     public PeerRoute awaitRoute(String prefix, Predicate<PeerRoute> condition, Duration timeout) {
         return Await.value("route " + prefix + " in GoBGP on " + host, timeout,
                 () -> routes().stream().filter(r -> r.prefix().equals(prefix)).filter(condition).findFirst(),
-                () -> gobgp("global", "rib", "-a", family(config.ipv6())).output() + "\n" + diagnostics());
+                () -> gobgp("global", "rib", "-a", CliJson.family(config.ipv6())).output() + "\n" + diagnostics());
     }
 
     public String diagnostics() {
@@ -182,17 +180,7 @@ public final class GobgpPeer implements AutoCloseable {
         stop();
     }
 
-    private static String family(boolean ipv6) {
-        return ipv6 ? "ipv6" : "ipv4";
-    }
 
-    private static JsonNode readJson(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new IllegalStateException("gobgp printed no JSON: " + text, e);
-        }
-    }
 
     /** A neighbor as {@code gobgp neighbor -j} shows it. */
     public record GobgpNeighbor(String address, long peerAs, String state, List<String> remoteCapabilities) {

@@ -5,6 +5,7 @@ import io.routereflector.rib.out.GroupKey;
 import io.routereflector.rib.out.Member;
 import io.routereflector.rib.out.UpdateGroup;
 import io.routereflector.rib.out.UpdateSink;
+import io.routereflector.rib.policy.ExportPolicy;
 import io.routereflector.rib.table.OpenHashMap;
 import io.routereflector.rib.table.RefIntSet;
 import io.routereflector.wire.attribute.Communities;
@@ -79,6 +80,33 @@ public final class Rib {
         // Counters start with the session, as BIRD's do.
         up.updatesReceived = up.updatesRejected = up.updatesIgnored = up.withdrawsReceived = up.withdrawsIgnored = 0;
         up.disabled.clear();
+        UpdateGroup group = groupFor(key);
+        Member old = members.remove(peer.id());
+        if (old != null) {
+            leaveGroup(old);
+        }
+        members.put(peer.id(), group.join(peer, sink));
+    }
+
+    /**
+     * The peer's export policy changed in the datastore: it moves to the update group of its new key
+     * with its session kept, and the next {@link #flush()} sends it only the difference (withdrawals of
+     * what the new policy rejects, announcements of what it now accepts). Returns false when the peer
+     * is not up or its policy is unchanged.
+     */
+    public boolean changeExportPolicy(RibPeer peer, ExportPolicy policy) {
+        Member old = members.get(peer.id());
+        if (old == null || old.group().key().exportPolicy().equals(policy)) {
+            return false;
+        }
+        UpdateGroup group = groupFor(old.group().key().withExportPolicy(policy));
+        Member moved = group.adopt(old);
+        leaveGroup(old);
+        members.put(peer.id(), moved);
+        return true;
+    }
+
+    private UpdateGroup groupFor(GroupKey key) {
         UpdateGroup group = groups.get(key);
         if (group == null) {
             group = new UpdateGroup(key, clusterId, localAs, allocator);
@@ -89,11 +117,7 @@ public final class Rib {
                 table(family).forEach((prefix, entry) -> created.learn(family, prefix, entry));
             }
         }
-        Member old = members.remove(peer.id());
-        if (old != null) {
-            leaveGroup(old);
-        }
-        members.put(peer.id(), group.join(peer, sink));
+        return group;
     }
 
     private void leaveGroup(Member member) {

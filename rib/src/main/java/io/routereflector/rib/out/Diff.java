@@ -30,7 +30,7 @@ final class Diff {
             for (Path p : c.now()) {
                 if (!PathArrays.contains(c.before(), p)) {
                     partitions.computeIfAbsent(partitionKey(p.source().id(), -1), k -> new Partition())
-                            .announce(f, exporter.export(f, p).attributes(), new Nlri(c.prefix(), p.localPathId()));
+                            .announce(f, exporter.export(f, c.prefix(), p).attributes(), new Nlri(c.prefix(), p.localPathId()));
                 }
             }
             for (Path q : c.before()) {
@@ -45,7 +45,7 @@ final class Diff {
         Path q = c.before().length > 0 ? c.before()[0] : null;
         if (p != null) {
             partitions.computeIfAbsent(partitionKey(p.source().id(), -1), k -> new Partition())
-                    .announce(f, exporter.export(f, p).attributes(), Nlri.of(c.prefix()));
+                    .announce(f, exporter.export(f, c.prefix(), p).attributes(), Nlri.of(c.prefix()));
             if (q != null && q.source().id() != p.source().id()) {
                 // The new best's source held q from us; it must not keep it, and must not get its own path.
                 partitions.computeIfAbsent(partitionKey(-1, p.source().id()), k -> new Partition())
@@ -63,7 +63,7 @@ final class Diff {
         if (addPath) {
             for (Path p : now) {
                 if (!PathArrays.contains(known, p)) {
-                    part.announce(f, exporter.export(f, p).attributes(), new Nlri(prefix, p.localPathId()));
+                    part.announce(f, exporter.export(f, prefix, p).attributes(), new Nlri(prefix, p.localPathId()));
                 }
             }
             for (Path q : known) {
@@ -73,7 +73,7 @@ final class Diff {
             }
         } else if (now.length > 0) {
             if (known.length == 0 || !PathArrays.sameOnWire(known[0], now[0])) {
-                part.announce(f, exporter.export(f, now[0]).attributes(), Nlri.of(prefix));
+                part.announce(f, exporter.export(f, prefix, now[0]).attributes(), Nlri.of(prefix));
             }
         } else if (known.length > 0) {
             part.withdraw(f, Nlri.of(prefix));

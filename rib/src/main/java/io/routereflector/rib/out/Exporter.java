@@ -6,6 +6,7 @@ import io.routereflector.wire.WireSettings;
 import io.routereflector.wire.attribute.As4;
 import io.routereflector.wire.attribute.PathAttributes;
 import io.routereflector.wire.nlri.AddressFamily;
+import io.routereflector.wire.nlri.IpPrefix;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ final class Exporter {
     private static final int CACHE_LIMIT = 100_000;
 
     // Attribute sets are interned, so the key's equals() is nearly always settled by identity.
-    private record Key(AddressFamily family, PathAttributes attributes, int sourceBgpId, boolean sourceEbgp) { }
+    private record Key(AddressFamily family, PathAttributes attributes, int sourceBgpId, boolean sourceEbgp, long tags) { }
 
     /** The exported attributes (null when they could not be made) and whether one NLRI still fits beside them. */
     record Export(PathAttributes attributes, boolean fits) { }
@@ -40,26 +41,31 @@ final class Exporter {
         this.localAs = localAs;
     }
 
-    Export export(AddressFamily family, Path path) {
-        Key cacheKey = new Key(family, path.attributes(), path.source().bgpIdentifier(), path.source().isEbgp());
+    /** The path as sent for {@code prefix}: the export policy's communities depend on the prefix. */
+    Export export(AddressFamily family, IpPrefix prefix, Path path) {
+        long tags = key.exportPolicy().tagsFor(prefix);
+        Key cacheKey = new Key(family, path.attributes(), path.source().bgpIdentifier(), path.source().isEbgp(), tags);
         Export out = cache.get(cacheKey);
         if (out == null) {
             if (cache.size() > CACHE_LIMIT) {
                 cache.clear();
             }
-            out = make(family, path);
+            out = make(family, path, tags);
             cache.put(cacheKey, out);
         }
         return out;
     }
 
     /** Logs once per attribute set (while cached) when the path cannot be sent to this group. */
-    private Export make(AddressFamily family, Path path) {
+    private Export make(AddressFamily family, Path path, long tags) {
         byte[] v4 = key.nextHopSelfV4() == null ? null : key.nextHopSelfV4().getAddress();
         byte[] v6 = key.nextHopSelfV6() == null ? null : key.nextHopSelfV6().getAddress();
         PathAttributes attributes;
         try {
             attributes = Reflection.export(path, key.role(), clusterId, localAs, v4, v6);
+            if (tags != 0) {
+                attributes = CommunityTags.add(attributes, key.exportPolicy().communities(), tags);
+            }
             if (!key.fourOctetAs()) {
                 attributes = As4.forOldSpeaker(attributes);
             }

@@ -108,6 +108,30 @@ public final class Member {
         pending(family).putIfAbsent(prefix, seen);
     }
 
+    /**
+     * Carries this member's session state (End-of-RIB sent, refresh under way, counters) to {@code next},
+     * its successor in another group: the peer's session goes on, only its group changed.
+     */
+    void handOver(Member next) {
+        next.endOfRibSent.addAll(endOfRibSent);
+        next.refreshing.addAll(refreshing);
+        next.exportedUpdates = exportedUpdates;
+        next.exportedWithdraws = exportedWithdraws;
+    }
+
+    /** What this member last heard of {@code prefix}: its backlog's entry, else the group's advertisement. */
+    Path[] heard(AddressFamily family, IpPrefix prefix, Path[] advertisedByGroup) {
+        LinkedHashMap<IpPrefix, Path[]> backlog = pending.get(family);
+        Path[] seen = backlog == null ? null : backlog.get(prefix);
+        return seen != null ? seen : PathArrays.view(advertisedByGroup, this);
+    }
+
+    /** Prefixes of {@code family} in the backlog. */
+    java.util.Set<IpPrefix> pendingPrefixes(AddressFamily family) {
+        LinkedHashMap<IpPrefix, Path[]> backlog = pending.get(family);
+        return backlog == null ? java.util.Set.of() : backlog.keySet();
+    }
+
     boolean endOfRibSent(AddressFamily family) {
         return endOfRibSent.contains(family);
     }

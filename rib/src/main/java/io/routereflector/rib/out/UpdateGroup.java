@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.routereflector.rib.Path;
 import io.routereflector.rib.RouteEntry;
+import io.routereflector.rib.policy.ExportPolicy;
 import io.routereflector.rib.reflection.Reflection;
 import io.routereflector.rib.table.OpenHashMap;
 import io.routereflector.wire.MessageCodec;
@@ -109,6 +110,58 @@ public final class UpdateGroup {
         return member;
     }
 
+    /**
+     * Takes over {@code old}, a member of another group whose export policy differed, without a new
+     * session: its backlog becomes the difference between what it heard there and what this group
+     * advertises, so the next catch-up withdraws what is now rejected and announces what is now
+     * accepted. When the communities the two policies add differ, every route it keeps is announced
+     * again (the paths are the same objects, their attributes on the wire are not).
+     */
+    public Member adopt(Member old) {
+        if (old.needsDump()) {
+            Member fresh = join(old.peer(), old.sink());
+            old.handOver(fresh);
+            return fresh;
+        }
+        UpdateGroup from = old.group();
+        Member next = new Member(old.peer(), old.sink());
+        next.group(this);
+        old.handOver(next);
+        boolean retag = !from.key.exportPolicy().communities().equals(key.exportPolicy().communities());
+        for (AddressFamily family : key.families()) {
+            java.util.LinkedHashSet<IpPrefix> prefixes = new java.util.LinkedHashSet<>(old.pendingPrefixes(family));
+            from.advertised(family).forEach((prefix, stored) -> prefixes.add(prefix));
+            advertised(family).forEach((prefix, stored) -> prefixes.add(prefix));
+            for (IpPrefix prefix : prefixes) {
+                Path[] heard = old.heard(family, prefix, from.advertisedNow(family, prefix));
+                Path[] now = PathArrays.view(advertisedNow(family, prefix), next);
+                if (retag) {
+                    heard = notIn(heard, now);
+                }
+                if (!PathArrays.same(heard, now)) {
+                    next.missed(family, prefix, heard);
+                }
+            }
+        }
+        members.add(next);
+        next.behind(true);
+        return next;
+    }
+
+    /** The paths of {@code heard} whose local path id is not in {@code now}: withdrawn unless re-announced. */
+    private static Path[] notIn(Path[] heard, Path[] now) {
+        if (now.length == 0) {
+            return heard;
+        }
+        List<Path> left = new ArrayList<>();
+        for (Path p : heard) {
+            if (!PathArrays.containsId(now, p.localPathId())) {
+                left.add(p);
+            }
+        }
+        return left.toArray(NONE);
+    }
+
     public void leave(Member member) {
         members.remove(member);
     }
@@ -126,25 +179,29 @@ public final class UpdateGroup {
         if (entry == null || entry.best() == null) {
             return NONE;
         }
+        ExportPolicy policy = key.exportPolicy();
+        if (!policy.exportsAll() && !policy.evaluate(entry.prefix()).accepted()) {
+            return NONE;
+        }
         if (settings.addPath(family)) {
             int n = entry.pathCount();
             Path[] out = new Path[n];
             int kept = 0;
             for (int i = 0; i < n; i++) {
                 Path p = entry.path(i);
-                if (allowed(p) && sendable(family, p)) {
+                if (allowed(p) && sendable(family, entry.prefix(), p)) {
                     out[kept++] = p;
                 }
             }
             return kept == 0 ? NONE : kept == n ? out : java.util.Arrays.copyOf(out, kept);
         }
         Path best = entry.best();
-        return allowed(best) && sendable(family, best) ? new Path[] {best} : NONE;
+        return allowed(best) && sendable(family, entry.prefix(), best) ? new Path[] {best} : NONE;
     }
 
     /** False (and counted) for a path too big for this group's messages once exported: it is withheld. */
-    private boolean sendable(AddressFamily family, Path p) {
-        if (exporter.export(family, p).fits()) {
+    private boolean sendable(AddressFamily family, IpPrefix prefix, Path p) {
+        if (exporter.export(family, prefix, p).fits()) {
             return true;
         }
         withheldPaths++;
@@ -215,8 +272,8 @@ public final class UpdateGroup {
         return advertisedPaths - advertisedFrom.getOrDefault(m.peer().id(), 0L);
     }
 
-    PathAttributes exported(AddressFamily family, Path path) {
-        return exporter.export(family, path).attributes();
+    PathAttributes exported(AddressFamily family, IpPrefix prefix, Path path) {
+        return exporter.export(family, prefix, path).attributes();
     }
 
     /** A partition for one member alone (a withdrawal its source needs), encoded. */
@@ -425,7 +482,7 @@ public final class UpdateGroup {
                 advertised(family).forEach((prefix, stored) -> {
                     for (Path p : PathArrays.expand(stored)) {
                         bySource.computeIfAbsent(p.source().id(), k -> new Partition())
-                                .announce(family, exported(family, p), addPath ? new Nlri(prefix, p.localPathId()) : Nlri.of(prefix));
+                                .announce(family, exported(family, prefix, p), addPath ? new Nlri(prefix, p.localPathId()) : Nlri.of(prefix));
                     }
                 });
                 ByteBuf all = allocator.buffer();

@@ -12,9 +12,10 @@ import java.util.List;
  * unary      := "!" unary | primary
  * primary    := "(" or ")" | "all()" | "global()" | "has(" key ")" | key comparison
  * comparison := ("==" | "!=" | "contains" | "starts with" | "ends with") string
- *             | ("in" | "not in") "{" [string ("," string)*] "}"
+ *             | ("in" | "not in") "{" [string ("," string)* [","]] "}"
  * </pre>
- * As in libcalico-go's tokenizer: whitespace may separate tokens, {@code all(}, {@code global(} and
+ * As in libcalico-go's tokenizer and parser: whitespace (space and tab only: a newline is no whitespace
+ * but an error) may separate tokens, a set may end in a comma, {@code all(}, {@code global(} and
  * {@code has(} take the parenthesis directly after the word (otherwise the word is a label key), and
  * {@code not in}, {@code starts with}, {@code ends with} may be written without the space. Strings are
  * quoted with ' or " and have no escapes. Errors name the 1-based column of the offending character.
@@ -199,6 +200,12 @@ public final class SelectorParser {
             skipSpace();
             if (peek() == ',') {
                 pos++;
+                // libcalico-go's parseOperation leaves the loop at any token after a comma that is no string.
+                skipSpace();
+                if (peek() == '}') {
+                    pos++;
+                    return values;
+                }
             } else if (peek() == '}') {
                 pos++;
                 return values;
@@ -238,9 +245,9 @@ public final class SelectorParser {
         pos++;
     }
 
-    /** Always true, so that it can lead a loop condition. */
+    /** libcalico-go's trimWhitespace: space and tab. Always true, so that it can lead a loop condition. */
     private boolean skipSpace() {
-        while (pos < text.length() && " \t\r\n".indexOf(text.charAt(pos)) >= 0) {
+        while (pos < text.length() && (text.charAt(pos) == ' ' || text.charAt(pos) == '\t')) {
             pos++;
         }
         return true;

@@ -48,6 +48,10 @@ class SelectorParserTest {
         "k not in { 'v1', 'v2' }                ; -                     ; true",
         "k not in { 'v1', 'v2' }                ; k=v1                  ; false",
         "k not in { 'v1', 'v2' }                ; k=v3                  ; true",
+        "k in { 'v1', 'v2', }                   ; k=v2                  ; true",
+        "k in {'v1',}                           ; k=v1                  ; true",
+        "k not in {'v1',}                       ; k=v1                  ; false",
+        "'\tk == \t''v'' '                      ; k=v                   ; true",
         "k contains 's'                         ; k=asd                 ; true",
         "k contains 's'                         ; k=abc                 ; false",
         "k starts with 's'                      ; k=sun                 ; true",
@@ -145,5 +149,23 @@ class SelectorParserTest {
         SelectorException e = assertThrows(SelectorException.class, () -> SelectorParser.parse("(".repeat(10_000) + "has(a)"));
         assertTrue(e.getMessage().contains("nests deeper"), e.getMessage());
         assertThrows(SelectorException.class, () -> SelectorParser.parse("!".repeat(10_000) + "has(a)"));
+    }
+
+    /**
+     * libcalico-go's tokenizer ({@code trimWhitespace}: space and tab) and parser ({@code parseOperation}'s set
+     * loop): a line break is no whitespace, a set may end in a comma but not start with one or hold two.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+        "'k == \'v\'\n'",
+        "'\nall()'",
+        "'k ==\r\n\'v\''",
+        "'k\nin {\'v\'}'",
+        "'k in {,}'",
+        "'k in {,\'v\'}'",
+        "'k in {\'v\',,}'",
+    })
+    void whatCalicoRefusesIsRefused(String text) {
+        assertThrows(SelectorException.class, () -> SelectorParser.parse(text), text);
     }
 }

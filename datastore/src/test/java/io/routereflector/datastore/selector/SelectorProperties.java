@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SelectorProperties {
 
@@ -29,6 +30,38 @@ class SelectorProperties {
         if (!s.toString().contains("a b")) {
             assertEquals(s, SelectorParser.parse(spaced), spaced);
         }
+    }
+
+    /** libcalico-go's parseOperation leaves a set at the first token after a comma that is no string: "{…,}" is the same set. */
+    @Property(tries = 1000)
+    void aTrailingCommaInASetChangesNothing(@ForAll("selectors") Selector s) throws SelectorException {
+        String text = s.toString();
+        String trailing = text.replaceAll("(['\"]) ?}", "$1, }").replaceAll("(['\"])}", "$1,}");
+        assertEquals(s, SelectorParser.parse(trailing), trailing);
+    }
+
+    /**
+     * libcalico-go's trimWhitespace skips space and tab only: a selector with a newline or carriage return
+     * between its tokens (a YAML block scalar's line break) does not parse there, so it matches nothing —
+     * here too, never a different set of nodes.
+     */
+    @Property(tries = 1000)
+    void aLineBreakBetweenTokensIsAnError(@ForAll("selectors") Selector s, @ForAll("lineBreaks") String lineBreak) {
+        String text = s.toString();
+        if (text.contains("a b")) {
+            return; // the only value with a space: the break would land inside a string
+        }
+        for (String broken : List.of(text + lineBreak, lineBreak + text, text.replaceFirst(" ", lineBreak))) {
+            if (broken.equals(text)) {
+                continue;
+            }
+            assertThrows(SelectorException.class, () -> SelectorParser.parse(broken), broken.replace("\n", "\\n"));
+        }
+    }
+
+    @Provide
+    Arbitrary<String> lineBreaks() {
+        return Arbitraries.of("\n", "\r", "\r\n", " \n", "\n\t");
     }
 
     @Property(tries = 2000)

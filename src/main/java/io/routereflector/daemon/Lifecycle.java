@@ -166,7 +166,7 @@ final class Lifecycle implements DesiredState.Listener {
             try (DesiredState fresh = ConfigLoader.open(options, env, Duration.ofSeconds(10))) {
                 fresh.start(c -> { });
                 DesiredState.Snapshot snapshot = fresh.snapshot();
-                snapshot.problems().forEach(p -> LOG.warn("reload: skipped {}", p));
+                snapshot.problems().forEach(p -> LOG.warn("reload: {}", p));
                 levels.apply(snapshot.settings());
                 if (snapshot.config() == null) {
                     LOG.error("reload: no configuration could be derived ({}); keeping the one in force", fresh.health().detail());

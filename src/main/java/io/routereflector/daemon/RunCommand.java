@@ -99,7 +99,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         DesiredState.Snapshot snapshot = source.snapshot();
         for (ResourceProblem p : snapshot.problems()) {
-            log.warn("datastore: skipped {}", p);
+            log.warn("datastore: {}", p);
         }
         if (snapshot.config() == null) {
             err.println("routereflector: no configuration could be derived from the datastore ("

@@ -57,11 +57,12 @@ public final class LineLogging {
     }
 
     /**
-     * Calico's {@code logSeverityScreen} (Debug, Info, Warning, Error, Fatal) as an slf4j level. slf4j has
+     * Calico's {@code logSeverityScreen} (Trace, Debug, Info, Warning, Error, Fatal) as an slf4j level. slf4j has
      * no fatal: Fatal shows errors, the nearest that still shows what a fatal-only setting would.
      */
     public static Level fromCalico(String severity) {
         return switch (severity) {
+            case "Trace" -> Level.TRACE;
             case "Debug" -> Level.DEBUG;
             case "Info" -> Level.INFO;
             case "Warning" -> Level.WARN;

@@ -107,7 +107,7 @@ public final class BgpMetrics {
     /** Protocol labels as bird_exporter sets them. */
     static Tags birdTags(PeerSession s) {
         InetAddress a = s.address();
-        return Tags.of("name", s.config().kind().protocolName(a), "proto", "BGP", "ip_version", a instanceof Inet4Address ? "4" : "6",
+        return Tags.of("name", s.config().protocolName(), "proto", "BGP", "ip_version", a instanceof Inet4Address ? "4" : "6",
                 "import_filter", NO_FILTER, "export_filter", NO_FILTER);
     }
 
@@ -137,7 +137,7 @@ public final class BgpMetrics {
                     add(rows, "bird_protocol_changes_" + series[i] + "_" + CHANGE_KINDS[k] + "_count", bird, values[k]);
                 }
             }
-            Tags peer = Tags.of("peer", s.address().getHostAddress(), "name", s.config().kind().protocolName(s.address()));
+            Tags peer = Tags.of("peer", s.address().getHostAddress(), "name", s.config().protocolName());
             add(rows, "routereflector_session_state", peer, stateNumber(state));
             add(rows, "routereflector_session_out_queue_bytes", peer, s.pendingWriteBytes());
             add(rows, "routereflector_session_backlog_prefixes", peer, view.backlog().getOrDefault(s.address(), 0));
@@ -224,7 +224,7 @@ public final class BgpMetrics {
         for (PeerSession s : sessions) {
             SessionMeters m = sessionMeters.computeIfAbsent(s.address(), a -> new SessionMeters(s.counters(), new ArrayList<>(),
                     new java.util.HashSet<>()));
-            Tags peer = Tags.of("peer", s.address().getHostAddress(), "name", s.config().kind().protocolName(s.address()));
+            Tags peer = Tags.of("peer", s.address().getHostAddress(), "name", s.config().protocolName());
             SessionCounters c = m.counters();
             if (m.keys().add("messages")) {
                 for (MessageType t : MessageType.values()) {

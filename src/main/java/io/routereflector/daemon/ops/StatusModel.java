@@ -58,7 +58,11 @@ public final class StatusModel {
     public record PrefixLimit(int limit, String idleUntil) {
     }
 
-    /** {@code routereflector status PEER}: BIRD's {@code show protocols all} for one peer. */
+    /**
+     * {@code routereflector status PEER}: BIRD's {@code show protocols all} for one peer.
+     *
+     * @param warnings how its configuration fell short of the datastore's (e.g. a password that could not be read)
+     */
     public record PeerDetail(PeerRow peer, String role, long remoteAs, String neighborId, int port, String sourceAddress,
                              String localAddress, List<String> capabilities, int holdTime, long holdRemaining,
                              int keepaliveTime, long keepaliveRemaining, Routes routes, Changes importUpdates,
@@ -66,8 +70,9 @@ public final class StatusModel {
                              Map<String, Long> messagesReceived, Map<String, Long> messagesSent, long sessionsEstablished,
                              String lastError, String lastNotificationSent, String lastNotificationReceived,
                              GracefulRestartState gracefulRestart, long outQueueBytes, int backlogPrefixes,
-                             PrefixLimit prefixLimit) {
+                             PrefixLimit prefixLimit, List<String> warnings) {
         public PeerDetail {
+            warnings = List.copyOf(warnings);
             capabilities = List.copyOf(capabilities);
             messagesReceived = Map.copyOf(messagesReceived);
             messagesSent = Map.copyOf(messagesSent);

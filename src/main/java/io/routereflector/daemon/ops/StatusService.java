@@ -56,7 +56,7 @@ public final class StatusService {
     public PeerRow row(PeerSession s) {
         PeerConfig c = s.config();
         return new PeerRow(c.address().getHostAddress(), c.kind().toString(), BirdWords.family(c.families()),
-                c.kind().protocolName(c.address()), BirdWords.protocolState(s.state()),
+                c.protocolName(), BirdWords.protocolState(s.state()),
                 BirdWords.since(s.since(), clock.instant(), clock.getZone()), s.since().getEpochSecond(),
                 BirdWords.bgpState(s.state(), s.config().passive()), BirdWords.info(s));
     }
@@ -78,7 +78,7 @@ public final class StatusService {
     /** The session of {@code peer} (an address, or a protocol name such as {@code Mesh_10_0_0_1}), or null. */
     public PeerSession find(String peer) {
         for (PeerSession s : reflector.peers().sessions().values()) {
-            if (s.address().getHostAddress().equals(peer) || s.config().kind().protocolName(s.address()).equalsIgnoreCase(peer)) {
+            if (s.address().getHostAddress().equals(peer) || s.config().protocolName().equalsIgnoreCase(peer)) {
                 return s;
             }
         }
@@ -116,7 +116,7 @@ public final class StatusService {
                 in, out, s.counters().establishedTransitions(), s.lastError(), words(s.lastNotificationSent()),
                 words(s.lastNotificationReceived()), gr, s.pendingWriteBytes(), view.backlog().getOrDefault(s.address(), 0),
                 new StatusModel.PrefixLimit(reflector.prefixLimit(c),
-                        s.prefixLimitIdleUntil() == null ? null : s.prefixLimitIdleUntil().toString()));
+                        s.prefixLimitIdleUntil() == null ? null : s.prefixLimitIdleUntil().toString()), c.warnings());
     }
 
     private static String words(Notification n) {

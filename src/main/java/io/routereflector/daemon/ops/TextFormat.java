@@ -78,6 +78,9 @@ public final class TextFormat {
         StringBuilder b = new StringBuilder();
         b.append(String.format("%-20s BGP      master   %-6s %-10s %s%n", p.protocol(), p.state(), p.since(), p.info()));
         b.append("  Description:    ").append(p.peerType()).append(" (").append(d.role()).append(")\n");
+        for (String w : d.warnings()) {
+            b.append("  Warning:        ").append(w).append('\n');
+        }
         b.append("  BGP state:          ").append(p.bgpState()).append('\n');
         b.append("    Neighbor address: ").append(p.address()).append(d.port() != 179 ? " port " + d.port() : "").append('\n');
         b.append("    Neighbor AS:      ").append(d.remoteAs()).append('\n');

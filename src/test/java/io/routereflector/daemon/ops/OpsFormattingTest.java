@@ -29,7 +29,9 @@ class OpsFormattingTest {
     void protocolNamesAreCalicosBirdNames() throws Exception {
         assertEquals("Mesh_10_0_0_1", PeerKind.NODE_MESH.protocolName(ip("10.0.0.1")));
         assertEquals("Global_192_168_1_254", PeerKind.GLOBAL.protocolName(ip("192.168.1.254")));
-        assertEquals("Node_fd00_0_0_0_0_0_0_1", PeerKind.NODE_SPECIFIC.protocolName(ip("fd00::1")));
+        assertEquals("Node_fd00__1", PeerKind.NODE_SPECIFIC.protocolName(ip("fd00::1")));
+        assertEquals("Node_2001_db8__1_0_0_2", PeerKind.NODE_SPECIFIC.protocolName(ip("2001:db8:0:0:1:0:0:2")));
+        assertEquals("Global_fd00_0_1_2_3_4_5_6", PeerKind.GLOBAL.protocolName(ip("fd00:0:1:2:3:4:5:6")));
         assertEquals("node-to-node mesh", PeerKind.NODE_MESH.toString());
         assertEquals("node specific", PeerKind.NODE_SPECIFIC.toString());
     }

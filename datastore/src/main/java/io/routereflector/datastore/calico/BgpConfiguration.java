@@ -15,13 +15,26 @@ public record BgpConfiguration(String name, Boolean nodeToNodeMeshEnabled, Long 
 
     public static final String DEFAULT = "default";
     public static final String NODE_PREFIX = "node.";
-    /** The values Calico's validator accepts for {@code logSeverityScreen} (libcalico-go's logLevel rule; case matters). */
-    public static final List<String> LOG_SEVERITIES = List.of("Debug", "Info", "Warning", "Error", "Fatal");
+    /**
+     * The values Calico accepts for {@code logSeverityScreen}: its CRD's pattern
+     * {@code ^(?i)(Trace|Debug|Info|Warning|Error|Fatal)?$}, in any case (confd lower-cases it).
+     */
+    public static final List<String> LOG_SEVERITIES = List.of("Trace", "Debug", "Info", "Warning", "Error", "Fatal");
 
     public BgpConfiguration {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(source, "source");
         communities = List.copyOf(communities);
+    }
+
+    /** {@code text} as one of {@link #LOG_SEVERITIES}, whatever its case; null when it is none of them. */
+    public static String severity(String text) {
+        for (String s : LOG_SEVERITIES) {
+            if (s.equalsIgnoreCase(text)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -18,11 +18,17 @@ import java.util.Objects;
  * @param keepaliveTime  seconds; null = hold/3
  * @param numAllowedLocalASNumbers times our AS may appear in a route's AS_PATH from this eBGP peer (0 = none)
  * @param maxPrefixes    annotation {@value #MAX_PREFIXES_ANNOTATION}: routes per family (0 = no limit); null = the daemon's
+ * @param nextHop        {@code nextHopMode}, else {@code keepOriginalNextHop} as {@link NextHop#KEEP} (calico/node's
+ *                       {@code getNextHopMode}: the mode, when set, overrides the older flag)
+ * @param manualReverse  {@code reversePeering: Manual}: the selected peers do not peer back automatically
  */
 public record BgpPeer(String name, String node, Selector nodeSelector, InetAddress peerIp, int peerPort, Selector peerSelector,
-                      Long asNumber, SecretKeyRef password, boolean keepOriginalNextHop, Integer maxRestartTime, int ttlSecurity,
+                      Long asNumber, SecretKeyRef password, NextHop nextHop, Integer maxRestartTime, int ttlSecurity,
                       boolean useNodeIp, Integer keepaliveTime, String source, Integer maxPrefixes,
-                      int numAllowedLocalASNumbers) implements CalicoResource {
+                      int numAllowedLocalASNumbers, boolean manualReverse) implements CalicoResource {
+
+    /** BGPPeer {@code nextHopMode} (Calico v3.30): BGP's default, BIRD's {@code next hop self}, {@code next hop keep}. */
+    public enum NextHop { AUTO, SELF, KEEP }
 
     /** Calico's BGPPeer has no prefix limit field: ours rides on an annotation, which calicoctl keeps. */
     public static final String MAX_PREFIXES_ANNOTATION = "routereflector.io/max-prefixes";
@@ -30,6 +36,7 @@ public record BgpPeer(String name, String node, Selector nodeSelector, InetAddre
     public BgpPeer {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(nextHop, "nextHop");
         if (node != null && nodeSelector != null) {
             throw new IllegalArgumentException("node and nodeSelector are exclusive");
         }

@@ -1,7 +1,6 @@
 package io.routereflector.datastore.calico;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.routereflector.datastore.ResourceProblem;
@@ -19,9 +18,12 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Binds one calicoctl document (a resource, or a {@code List} of them) and validates it. A resource with
- * any problem is skipped as a whole and each problem names its field; other kinds (IPPool, …) are
- * ignored without a word, since calicoctl files commonly mix them in. Used by the file datastore (one
+ * Binds one calicoctl document (a resource, or a {@code List} of them) and validates it field by field,
+ * as calico/node converts each field on its own: a bad field is reported (where, which field, its value,
+ * what was expected and what applies instead) and falls back alone, while the rest of the resource
+ * applies. Only a resource that cannot mean anything without the bad field (a BGPPeer without a usable
+ * peerIP, a selector that does not parse) is skipped. Other kinds (IPPool, …) are ignored without a
+ * word, since calicoctl files commonly mix them in. Used by the file datastore (one
  * document per YAML/JSON document) and the etcd one (one value per key).
  */
 public final class ResourceDecoder {
@@ -87,11 +89,11 @@ public final class ResourceDecoder {
             return;
         }
         CalicoResource r = switch (kind) {
-            case "Node" -> node(c, c.bind(node, Shapes.Node.class));
-            case "BGPPeer" -> peer(c, c.bind(node, Shapes.BgpPeer.class));
-            default -> configuration(c, c.bind(node, Shapes.BgpConfiguration.class));
+            case "Node" -> node(c, c.bind(node, Shapes.Node.class, kind, Set.of("spec.bgp")));
+            case "BGPPeer" -> peer(c, c.bind(node, Shapes.BgpPeer.class, kind, Set.of("spec")));
+            default -> configuration(c, c.bind(node, Shapes.BgpConfiguration.class, kind, Set.of("spec")));
         };
-        if (c.problems.isEmpty() && r != null) {
+        if (!c.skipped && r != null) {
             out.add(r);
         }
         problems.addAll(c.problems);
@@ -103,74 +105,101 @@ public final class ResourceDecoder {
         }
         String name = c.name(n.metadata());
         Shapes.NodeBgp bgp = n.spec() == null || n.spec().bgp() == null ? new Shapes.NodeBgp(null, null, null, null) : n.spec().bgp();
-        InetAddress v4 = bgp.ipv4Address() == null ? null : c.get("spec.bgp.ipv4Address", () -> {
+        InetAddress v4 = blank(bgp.ipv4Address()) ? null : c.get("spec.bgp.ipv4Address", "no IPv4 peering with this node", () -> {
             InetAddress a = Values.interfaceAddress(bgp.ipv4Address());
             if (!(a instanceof Inet4Address)) {
                 throw new IllegalArgumentException("'" + bgp.ipv4Address() + "' is not an IPv4 address");
             }
             return a;
         });
-        InetAddress v6 = bgp.ipv6Address() == null ? null : c.get("spec.bgp.ipv6Address", () -> {
+        InetAddress v6 = blank(bgp.ipv6Address()) ? null : c.get("spec.bgp.ipv6Address", "no IPv6 peering with this node", () -> {
             InetAddress a = Values.interfaceAddress(bgp.ipv6Address());
             if (!(a instanceof Inet6Address)) {
                 throw new IllegalArgumentException("'" + bgp.ipv6Address() + "' is not an IPv6 address");
             }
             return a;
         });
-        Long as = bgp.asNumber() == null ? null : c.get("spec.bgp.asNumber", () -> Values.asNumber(bgp.asNumber()));
-        Inet4Address clusterId = bgp.routeReflectorClusterID() == null || bgp.routeReflectorClusterID().isEmpty() ? null
-                : c.get("spec.bgp.routeReflectorClusterID", () -> Values.ipv4(bgp.routeReflectorClusterID()));
-        if (!c.problems.isEmpty()) {
+        Long as = blank(bgp.asNumber()) ? null : c.get("spec.bgp.asNumber", "the cluster's AS applies", () -> Values.asNumber(bgp.asNumber()));
+        Inet4Address clusterId = blank(bgp.routeReflectorClusterID()) ? null
+                : c.get("spec.bgp.routeReflectorClusterID", "the node counts as no route reflector",
+                        () -> Values.ipv4(bgp.routeReflectorClusterID()));
+        if (name == null) {
             return null;
         }
         Map<String, String> labels = n.metadata().labels() == null ? Map.of() : n.metadata().labels();
         return new CalicoNode(name, labels, (Inet4Address) v4, (Inet6Address) v6, as, clusterId, c.source());
     }
 
+    /**
+     * A BGPPeer as calico/node's {@code updatePeersV1} reads it: what it peers with (peerIP or peerSelector)
+     * and where (node or nodeSelector) must be usable or it makes no peering; every other field falls back
+     * to its default alone.
+     */
     private static BgpPeer peer(Check c, Shapes.BgpPeer p) {
         if (p == null) {
             return null;
         }
         String name = c.name(p.metadata());
         if (p.spec() == null) {
-            c.add("spec", "spec is required");
+            c.skip("spec", "spec is required");
             return null;
         }
         Shapes.BgpPeerSpec s = p.spec();
-        String node = s.node() == null || s.node().isEmpty() ? null : s.node();
-        Selector nodeSelector = blank(s.nodeSelector()) ? null : c.selector("spec.nodeSelector", s.nodeSelector());
-        if (node != null && !blank(s.nodeSelector())) {
-            c.add("spec.nodeSelector", "node and nodeSelector are exclusive");
+        if (!empty(s.localWorkloadSelector())) {
+            c.skip("spec.localWorkloadSelector", "peers with calico/node's local workloads; a reflector has none: no peering");
+            return null;
         }
-        Selector peerSelector = blank(s.peerSelector()) ? null : c.selector("spec.peerSelector", s.peerSelector());
+        // An empty string is unset; anything else, even blanks or a YAML block's newline, is a selector, as in
+        // calico/node (a blank one means all(), a newline matches nothing).
+        Selector nodeSelector = empty(s.nodeSelector()) ? null : c.selector("spec.nodeSelector", s.nodeSelector());
+        String node = empty(s.node()) ? null : s.node();
+        if (node != null && !empty(s.nodeSelector())) {
+            // calico/node's updatePeersV1 looks at nodeSelector first.
+            c.add("spec.node", "node '" + node + "' and nodeSelector are exclusive; nodeSelector applies");
+            node = null;
+        }
+        Selector peerSelector = empty(s.peerSelector()) ? null : c.selector("spec.peerSelector", s.peerSelector());
         Values.IpPort peer = null;
         Long as = null;
-        if (!blank(s.peerSelector())) {
-            if (!blank(s.peerIP())) {
-                c.add("spec.peerIP", "peerIP and peerSelector are exclusive");
+        if (!empty(s.peerSelector())) {
+            if (!empty(s.peerIP())) {
+                c.add("spec.peerIP", "peerIP '" + s.peerIP() + "' and peerSelector are exclusive; peerSelector applies");
             }
             if (!blank(s.asNumber())) {
-                c.add("spec.asNumber", "asNumber must be empty with peerSelector (the selected nodes' AS applies)");
+                c.add("spec.asNumber", "asNumber " + s.asNumber() + " must be empty with peerSelector; the selected nodes' AS applies");
             }
-        } else if (blank(s.peerIP())) {
-            c.add("spec.peerIP", "one of peerIP and peerSelector is required");
+        } else if (empty(s.peerIP())) {
+            c.skip("spec.peerIP", "one of peerIP and peerSelector is required");
         } else {
-            peer = c.get("spec.peerIP", () -> Values.ipPort(s.peerIP()));
+            peer = c.require("spec.peerIP", () -> Values.ipPort(s.peerIP()));
             if (blank(s.asNumber())) {
-                c.add("spec.asNumber", "asNumber is required with peerIP");
+                c.skip("spec.asNumber", "asNumber is required with peerIP");
             } else {
-                as = c.get("spec.asNumber", () -> Values.asNumber(s.asNumber()));
+                as = c.require("spec.asNumber", () -> Values.asNumber(s.asNumber()));
+            }
+            if (!empty(s.reachableBy()) && peer != null) {
+                // calico/node's updatePeersV1 skips the peering when reachableBy is no address of peerIP's family.
+                InetAddress via = c.require("spec.reachableBy", () -> Values.ip(s.reachableBy()));
+                if (via != null && via.getClass() != peer.address().getClass()) {
+                    c.skip("spec.reachableBy", "reachableBy " + s.reachableBy() + " is not of peerIP's address family");
+                } else if (via != null) {
+                    c.add("spec.reachableBy", "not applied: routereflector programs no kernel routes, so " + s.reachableBy()
+                            + " is not made the route to " + peer.address().getHostAddress() + "; the host's own routes must reach it");
+                }
             }
         }
-        SecretKeyRef password = s.password() == null ? null : c.secret("spec.password", s.password());
-        Integer restart = blank(s.maxRestartTime()) ? null : c.get("spec.maxRestartTime", () -> {
+        if (empty(s.peerSelector()) && !empty(s.reachableBy()) && empty(s.peerIP())) {
+            c.add("spec.reachableBy", "reachableBy needs peerIP; ignored");
+        }
+        SecretKeyRef password = s.password() == null ? null : c.secret("spec.password", s.password(), "no TCP MD5");
+        Integer restart = blank(s.maxRestartTime()) ? null : c.get("spec.maxRestartTime", "120 s applies", () -> {
             long secs = Values.durationSeconds(s.maxRestartTime());
             if (secs > 4095) {
                 throw new IllegalArgumentException("maxRestartTime " + s.maxRestartTime() + " exceeds 4095 s (RFC 4724 §3)");
             }
             return (int) secs;
         });
-        Integer keepalive = blank(s.keepaliveTime()) ? null : c.get("spec.keepaliveTime", () -> {
+        Integer keepalive = blank(s.keepaliveTime()) ? null : c.get("spec.keepaliveTime", "hold time / 3 applies", () -> {
             long secs = Values.durationSeconds(s.keepaliveTime());
             if (secs < 1 || secs > 21845) {
                 throw new IllegalArgumentException("keepaliveTime " + s.keepaliveTime() + " is not 1 s..21845 s");
@@ -179,24 +208,48 @@ public final class ResourceDecoder {
         });
         int allowedLocalAs = s.numAllowedLocalASNumbers() == null ? 0 : s.numAllowedLocalASNumbers();
         if (allowedLocalAs < 0) {
-            c.add("spec.numAllowedLocalASNumbers", "numAllowedLocalASNumbers " + allowedLocalAs + " is not 0 or more");
+            c.add("spec.numAllowedLocalASNumbers", "numAllowedLocalASNumbers " + allowedLocalAs + " is not 0 or more; 0 applies");
+            allowedLocalAs = 0;
         }
         int ttl = s.ttlSecurity() == null ? 0 : s.ttlSecurity();
         if (ttl < 0 || ttl > 254) {
-            c.add("spec.ttlSecurity", "ttlSecurity " + ttl + " is not 0..254 hops");
+            c.add("spec.ttlSecurity", "ttlSecurity " + ttl + " is not 0..254 hops; off");
+            ttl = 0;
         }
         boolean useNodeIp = true;
         if (!blank(s.sourceAddress())) {
             switch (s.sourceAddress()) {
                 case "UseNodeIP" -> useNodeIp = true;
                 case "None" -> useNodeIp = false;
-                default -> c.add("spec.sourceAddress", "sourceAddress '" + s.sourceAddress() + "' is not UseNodeIP or None");
+                default -> c.add("spec.sourceAddress", "sourceAddress '" + s.sourceAddress() + "' is not UseNodeIP or None; UseNodeIP applies");
+            }
+        }
+        BgpPeer.NextHop nextHop = Boolean.TRUE.equals(s.keepOriginalNextHop()) ? BgpPeer.NextHop.KEEP : BgpPeer.NextHop.AUTO;
+        if (s.nextHopMode() != null) {
+            nextHop = switch (s.nextHopMode()) {
+                case "Auto" -> BgpPeer.NextHop.AUTO;
+                case "Self" -> BgpPeer.NextHop.SELF;
+                case "Keep" -> BgpPeer.NextHop.KEEP;
+                default -> {
+                    c.add("spec.nextHopMode", "nextHopMode '" + s.nextHopMode() + "' is not Auto, Self or Keep; "
+                            + (nextHop == BgpPeer.NextHop.KEEP ? "keepOriginalNextHop (Keep)" : "Auto") + " applies");
+                    yield nextHop;
+                }
+            };
+        }
+        boolean manualReverse = false;
+        if (s.reversePeering() != null) {
+            switch (s.reversePeering()) {
+                case "Auto" -> manualReverse = false;
+                case "Manual" -> manualReverse = true;
+                default -> c.add("spec.reversePeering", "reversePeering '" + s.reversePeering() + "' is not Auto or Manual; Auto applies");
             }
         }
         Map<String, String> annotations = p.metadata() == null || p.metadata().annotations() == null ? Map.of()
                 : p.metadata().annotations();
         String limit = annotations.get(BgpPeer.MAX_PREFIXES_ANNOTATION);
-        Integer maxPrefixes = limit == null ? null : c.get("metadata.annotations." + BgpPeer.MAX_PREFIXES_ANNOTATION, () -> {
+        Integer maxPrefixes = limit == null ? null : c.get("metadata.annotations." + BgpPeer.MAX_PREFIXES_ANNOTATION,
+                "the daemon's --max-prefixes applies", () -> {
             int n;
             try {
                 n = Integer.parseInt(limit.trim());
@@ -208,14 +261,14 @@ public final class ResourceDecoder {
             }
             return n;
         });
-        if (!c.problems.isEmpty()) {
+        if (c.skipped || name == null) {
             return null;
         }
         return new BgpPeer(name, node, nodeSelector, peer == null ? null : peer.address(), peer == null ? 0 : peer.port(), peerSelector,
-                as, password, Boolean.TRUE.equals(s.keepOriginalNextHop()), restart, ttl, useNodeIp, keepalive, c.source(),
-                maxPrefixes, allowedLocalAs);
+                as, password, nextHop, restart, ttl, useNodeIp, keepalive, c.source(), maxPrefixes, allowedLocalAs, manualReverse);
     }
 
+    /** calico/node's {@code updateBGPConfigCache} converts each field on its own; so do we, each with its own fallback. */
     private static BgpConfiguration configuration(Check c, Shapes.BgpConfiguration b) {
         if (b == null) {
             return null;
@@ -223,124 +276,140 @@ public final class ResourceDecoder {
         String name = c.name(b.metadata());
         if (name != null && !name.equals(BgpConfiguration.DEFAULT)
                 && !(name.startsWith(BgpConfiguration.NODE_PREFIX) && name.length() > BgpConfiguration.NODE_PREFIX.length())) {
-            c.add("metadata.name", "a BGPConfiguration is named 'default' or 'node.<node name>', not '" + name + "'");
+            c.skip("metadata.name", "a BGPConfiguration is named 'default' or 'node.<node name>', not '" + name + "'");
         }
         Shapes.BgpConfigurationSpec s = b.spec() == null ? new Shapes.BgpConfigurationSpec(null, null, null, null, null, null, null, null)
                 : b.spec();
-        Long as = blank(s.asNumber()) ? null : c.get("spec.asNumber", () -> Values.asNumber(s.asNumber()));
-        if (s.listenPort() != null && (s.listenPort() < 1 || s.listenPort() > 0xFFFF)) {
-            c.add("spec.listenPort", "listenPort " + s.listenPort() + " is not 1..65535");
+        Long as = blank(s.asNumber()) ? null : c.get("spec.asNumber", "Calico's default AS 64512 applies",
+                () -> Values.asNumber(s.asNumber()));
+        Integer listenPort = s.listenPort();
+        if (listenPort != null && (listenPort < 1 || listenPort > 0xFFFF)) {
+            c.add("spec.listenPort", "listenPort " + listenPort + " is not 1..65535; 179 applies");
+            listenPort = null;
         }
-        SecretKeyRef meshPassword = s.nodeMeshPassword() == null ? null : c.secret("spec.nodeMeshPassword", s.nodeMeshPassword());
-        Integer meshRestart = blank(s.nodeMeshMaxRestartTime()) ? null : c.get("spec.nodeMeshMaxRestartTime", () -> {
+        SecretKeyRef meshPassword = s.nodeMeshPassword() == null ? null
+                : c.secret("spec.nodeMeshPassword", s.nodeMeshPassword(), "no TCP MD5 on the mesh");
+        Integer meshRestart = blank(s.nodeMeshMaxRestartTime()) ? null : c.get("spec.nodeMeshMaxRestartTime", "120 s applies", () -> {
             long secs = Values.durationSeconds(s.nodeMeshMaxRestartTime());
             if (secs > 4095) {
                 throw new IllegalArgumentException("nodeMeshMaxRestartTime " + s.nodeMeshMaxRestartTime() + " exceeds 4095 s (RFC 4724 §3)");
             }
             return (int) secs;
         });
-        if (!blank(s.logSeverityScreen()) && !BgpConfiguration.LOG_SEVERITIES.contains(s.logSeverityScreen())) {
-            c.add("spec.logSeverityScreen", "logSeverityScreen '" + s.logSeverityScreen() + "' is not one of " + BgpConfiguration.LOG_SEVERITIES);
+        String severity = blank(s.logSeverityScreen()) ? null : BgpConfiguration.severity(s.logSeverityScreen());
+        if (!blank(s.logSeverityScreen()) && severity == null) {
+            c.add("spec.logSeverityScreen", "logSeverityScreen '" + s.logSeverityScreen() + "' is not one of "
+                    + String.join(", ", BgpConfiguration.LOG_SEVERITIES) + " (in any case); the default (Info) applies");
         }
-        if (!blank(s.bindMode()) && !s.bindMode().equals("None") && !s.bindMode().equals("NodeIP")) {
-            c.add("spec.bindMode", "bindMode '" + s.bindMode() + "' is not None or NodeIP");
+        String bindMode = blank(s.bindMode()) ? null : s.bindMode();
+        if (bindMode != null && !bindMode.equals("None") && !bindMode.equals("NodeIP")) {
+            // calico/node binds to its address only for exactly "NodeIP"; anything else listens on all addresses.
+            c.add("spec.bindMode", "bindMode '" + bindMode + "' is not None or NodeIP; None applies (listen on every address)");
+            bindMode = null;
         }
         List<String> communities = new ArrayList<>();
         if (s.communities() != null) {
             for (int i = 0; i < s.communities().size(); i++) {
                 Shapes.Community k = s.communities().get(i);
                 if (k == null || blank(k.name()) || k.value() == null || !k.value().matches("\\d{1,10}:\\d{1,10}(:\\d{1,10})?")) {
-                    c.add("spec.communities[" + i + "]", "a community needs a name and a value aa:nn or aa:nn:mm");
+                    c.add("spec.communities[" + i + "]", "a community needs a name and a value aa:nn or aa:nn:mm; this one is left out");
                 } else {
                     communities.add(k.name() + "=" + k.value());
                 }
             }
         }
-        if (!c.problems.isEmpty()) {
+        if (c.skipped || name == null) {
             return null;
         }
-        return new BgpConfiguration(name, s.nodeToNodeMeshEnabled(), as, blank(s.logSeverityScreen()) ? null : s.logSeverityScreen(), s.listenPort(), meshPassword, meshRestart,
-                blank(s.bindMode()) ? null : s.bindMode(), communities, c.source());
+        return new BgpConfiguration(name, s.nodeToNodeMeshEnabled(), as, severity, listenPort, meshPassword, meshRestart,
+                bindMode, communities, c.source());
+    }
+
+    /** Unset, as Go's empty string: a field holding only blanks is set. */
+    private static boolean empty(String s) {
+        return s == null || s.isEmpty();
     }
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
     }
 
-    /** Collects one resource's problems, each located at its field. */
+    /** Collects one resource's problems, each located at its field; {@link #skip} drops the whole resource. */
     private static final class Check {
         private final String prefix;
         private final Locator locator;
         private final List<ResourceProblem> problems = new ArrayList<>();
+        private boolean skipped;
 
         Check(String prefix, Locator locator) {
             this.prefix = prefix;
             this.locator = locator;
         }
 
+        /** A field that falls back alone: {@code message} says what applies instead. */
         void add(String field, String message) {
             String path = field.isEmpty() ? stripDot(prefix) : prefix + field;
             problems.add(new ResourceProblem(locator.at(path), path, message));
+        }
+
+        /** A field without which the resource means nothing: it is skipped. */
+        void skip(String field, String message) {
+            skipped = true;
+            add(field, message + "; the resource is skipped");
         }
 
         String source() {
             return locator.at(stripDot(prefix));
         }
 
-        <T> T get(String field, Supplier<T> parse) {
+        /** A field that falls back alone when it cannot be parsed; {@code fallback} says what applies then. */
+        <T> T get(String field, String fallback, Supplier<T> parse) {
             try {
                 return parse.get();
             } catch (IllegalArgumentException e) {
-                add(field, e.getMessage());
+                add(field, e.getMessage() + "; " + fallback);
                 return null;
             }
         }
 
-        <T> T bind(JsonNode node, Class<T> type) {
+        /** A field the resource cannot do without. */
+        <T> T require(String field, Supplier<T> parse) {
             try {
-                return MAPPER.treeToValue(node, type);
-            } catch (JsonMappingException e) {
-                StringBuilder path = new StringBuilder();
-                for (JsonMappingException.Reference r : e.getPath()) {
-                    if (r.getFieldName() != null) {
-                        path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
-                    } else if (r.getIndex() >= 0) {
-                        path.append('[').append(r.getIndex()).append(']');
-                    }
-                }
-                String message = e.getOriginalMessage();
-                int nl = message.indexOf('\n');
-                add(path.toString(), "wrong type: " + (nl < 0 ? message : message.substring(0, nl)));
-                return null;
-            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-                add("", "cannot bind: " + e.getMessage());
+                return parse.get();
+            } catch (IllegalArgumentException e) {
+                skip(field, e.getMessage());
                 return null;
             }
+        }
+
+        <T extends Record> T bind(JsonNode node, Class<T> type, String kind, Set<String> strict) {
+            return new FieldBinder(MAPPER, kind, strict, this::add).bind(node, type);
         }
 
         String name(Shapes.Metadata metadata) {
             if (metadata == null || blank(metadata.name())) {
-                add("metadata.name", "metadata.name is required");
+                skip("metadata.name", "metadata.name is required");
                 return null;
             }
             return metadata.name();
         }
 
+        /** calico/node's nodesMatching: a selector that does not parse matches no node, so the resource makes nothing. */
         Selector selector(String field, String text) {
             try {
                 return SelectorParser.parse(text);
             } catch (SelectorException e) {
-                add(field, "selector '" + text + "': " + e.getMessage());
+                skip(field, "selector '" + text + "': " + e.getMessage() + " (matches nothing)");
                 return null;
             }
         }
 
-        SecretKeyRef secret(String field, Shapes.Password p) {
+        SecretKeyRef secret(String field, Shapes.Password p, String fallback) {
             if (p.secretKeyRef() == null) {
-                add(field + ".secretKeyRef", "a password is given as secretKeyRef {name, key}");
+                add(field + ".secretKeyRef", "a password is given as secretKeyRef {name, key}; " + fallback);
                 return null;
             }
-            return get(field + ".secretKeyRef", () -> new SecretKeyRef(p.secretKeyRef().name(), p.secretKeyRef().key()));
+            return get(field + ".secretKeyRef", fallback, () -> new SecretKeyRef(p.secretKeyRef().name(), p.secretKeyRef().key()));
         }
 
         private static String stripDot(String p) {

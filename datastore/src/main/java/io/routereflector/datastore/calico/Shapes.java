@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON/YAML shapes of the calicoctl resources as Jackson binds them, before validation. Every field
- * is optional here (validation says what is missing) and unknown fields are ignored, so newer Calico
- * versions' additions do not break us. AS numbers bind as text: they may be numbers or asdot strings.
+ * The JSON/YAML shapes of the calicoctl resources as {@link FieldBinder} binds them, field by field,
+ * before validation. Every field is optional here (validation says what is missing); a field no shape
+ * binds is refused or explained by {@link CalicoFields}. AS numbers bind as text: they may be numbers or
+ * asdot strings.
  */
 public final class Shapes {
 
@@ -38,7 +39,8 @@ public final class Shapes {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record BgpPeerSpec(String node, String nodeSelector, String peerIP, String peerSelector, String asNumber,
                               Password password, Boolean keepOriginalNextHop, String maxRestartTime, Integer ttlSecurity,
-                              String sourceAddress, String keepaliveTime, Integer numAllowedLocalASNumbers) {
+                              String sourceAddress, String keepaliveTime, Integer numAllowedLocalASNumbers,
+                              String nextHopMode, String reversePeering, String reachableBy, String localWorkloadSelector) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -29,9 +29,15 @@ import java.util.TreeMap;
 /**
  * calico/node's peer derivation (CALICO.md rules 1–6) for our own node, or for a standalone reflector
  * known only by its addresses. A pure function: the same resources give an equal configuration, peers
- * sorted by address. When several rules name one address the most specific wins: a node-scoped BGPPeer,
- * then a global or {@code nodeSelector} one, then the reverse of another node's BGPPeer (rule 3), then the
- * node-to-node mesh; within a rank the BGPPeer whose name sorts first.
+ * sorted by address.
+ *
+ * <p>Which peering wins when several name one peer follows calico/node's {@code updatePeersV1}: global
+ * BGPPeers first, then those with {@code node}/{@code nodeSelector}, then the reverse peerings (rule 3),
+ * and the first one written wins. calico/node walks its BGPPeers in Go map order, which is arbitrary;
+ * we walk them by name, so the BGPPeer whose name sorts first wins within each pass. Peerings are keyed
+ * by address and port, the port being the one given in {@code peerIP}, else the peer node's listen port.
+ * The node-to-node mesh comes last (calico/node would run a second session, which one address cannot
+ * have here).
  */
 public final class PeerDerivation {
 
@@ -41,10 +47,15 @@ public final class PeerDerivation {
     private PeerDerivation() {
     }
 
-    /** One wanted session before it becomes a PeerConfig. {@code via} is null for the mesh. */
-    private record Want(InetAddress address, int port, long as, Inet4Address peerClusterId, boolean calico, SecretKeyRef password,
-                        Integer restart, int ttl, boolean useNodeIp, Integer keepalive, String origin, String passwordField, int rank,
-                        PeerKind kind, Integer maxPrefixes, boolean keepOriginalNextHop, int allowedLocalAs) {
+    /** One wanted session before it becomes a PeerConfig. */
+    /** {@code namedPort}: the port calico/node keys the peering by and names it with ({@code _port_N}); 0 = none. */
+    private record Want(InetAddress address, int port, int namedPort, long as, Inet4Address peerClusterId, BgpPeer via,
+                        String origin, PeerKind kind, SecretKeyRef password, String passwordField, Integer restart) {
+
+        static Want of(InetAddress address, int namedPort, long as, Inet4Address peerClusterId, BgpPeer p, PeerKind kind) {
+            return new Want(address, namedPort != 0 ? namedPort : PeerConfig.DEFAULT_PORT, namedPort, as, peerClusterId, p,
+                    p.source(), kind, p.password(), "spec.password", p.maxRestartTime());
+        }
     }
 
     public static Derivation derive(Identity id, Collection<? extends CalicoResource> resources, Path secretsDir) {
@@ -102,57 +113,52 @@ public final class PeerDerivation {
                     + "' has no routeReflectorClusterID: it has no clients (rule 4) and joins the node-to-node mesh (rule 5)"));
         }
         Context ctx = new Context(self, v4, v6, defaultAs, localAs, nodes, configs, problems);
+        BgpConfiguration own = self != null ? configs.get(BgpConfiguration.NODE_PREFIX + self.name()) : null;
+        int port = own != null && own.listenPort() != null ? own.listenPort()
+                : global != null && global.listenPort() != null ? global.listenPort() : PeerConfig.DEFAULT_PORT;
 
-        Map<InetAddress, Want> wants = new LinkedHashMap<>();
-        // Rules 1 and 2: the BGPPeers that apply to us. A standalone reflector is no Node: only global ones do.
-        for (BgpPeer p : peers.values()) {
-            boolean applies = self != null ? p.appliesTo(self) : p.isGlobal();
-            if (!applies) {
-                continue;
-            }
-            int rank = p.node() != null ? 0 : 1;
-            if (p.peerSelector() != null) {
-                // Rule 1: a peerSelector expands to every matching node's IPv4 and IPv6 address.
-                for (CalicoNode n : nodes.values()) {
-                    if (n != self && p.peerSelector().evaluate(n.labels())) {
-                        ctx.nodeWants(wants, n, p, rank, true, true);
+        Wants wants = new Wants(problems);
+        // Rules 1 and 2, global BGPPeers first (calico/node's first pass), then node-scoped ones. A standalone
+        // reflector is no Node: only global ones apply to it.
+        for (boolean globalPass : new boolean[] {true, false}) {
+            for (BgpPeer p : peers.values()) {
+                if (p.isGlobal() != globalPass || !(self != null ? p.appliesTo(self) : p.isGlobal())) {
+                    continue;
+                }
+                // calico/node keeps global peerings under /global/peer_v4 (BIRD name Global_<ip>) and the others
+                // under its own host (Node_<ip>), whether they come from a peerIP or a peerSelector.
+                PeerKind kind = globalPass ? PeerKind.GLOBAL : PeerKind.NODE_SPECIFIC;
+                if (p.peerSelector() != null) {
+                    // Rule 1: a peerSelector expands to every matching node's IPv4 and IPv6 address.
+                    for (CalicoNode n : nodes.values()) {
+                        if (n != self && p.peerSelector().evaluate(n.labels())) {
+                            ctx.nodeWants(wants, n, p, kind, true, true);
+                        }
                     }
+                } else {
+                    ctx.peerIpWant(wants, p, kind);
                 }
-            } else {
-                // Rule 1: a peerIP is used as given; a port given with it wins over the node's listen port.
-                InetAddress a = p.peerIp();
-                if (a.equals(v4) || a.equals(v6)) {
-                    continue;
-                }
-                if (a instanceof Inet6Address && v6 == null) {
-                    problems.add(new ResourceProblem(p.source(), "spec.peerIP", "IPv6 peer " + a.getHostAddress()
-                            + " but this reflector has no IPv6 address (IP6)"));
-                    continue;
-                }
-                CalicoNode n = ctx.nodeAt(a);
-                int port = p.peerPort() != 0 ? p.peerPort() : n != null ? ctx.listenPort(n) : PeerConfig.DEFAULT_PORT;
-                put(wants, new Want(a, port, p.asNumber(), n != null ? n.clusterId() : null, n != null, p.password(),
-                        p.maxRestartTime(), p.ttlSecurity(), p.useNodeIp(), p.keepaliveTime(), p.source(), "spec.password", rank,
-                        // Calico names a global BGPPeer by peerIP Global_<ip>; every other BGPPeer peering is Node_<ip>.
-                        rank == 1 ? PeerKind.GLOBAL : PeerKind.NODE_SPECIFIC, p.maxPrefixes(),
-                        p.keepOriginalNextHop(), p.numAllowedLocalASNumbers()));
             }
         }
-        // Rule 3: peerings are symmetric. A BGPPeer of node M that selects us (peerSelector), or names one of
-        // our addresses (peerIP), makes M dial us, so we peer with M under that BGPPeer's settings.
+        // Rule 3: peerings are symmetric. A BGPPeer of node M that selects us (peerSelector), or names our
+        // address with our AS (and our listen port, when it gives one), makes M dial us, so we peer with M
+        // under that BGPPeer's settings — unless it says reversePeering: Manual.
         for (BgpPeer p : peers.values()) {
             boolean bySelector = p.peerSelector() != null && self != null && p.peerSelector().evaluate(self.labels());
             boolean byIp = p.peerIp() != null && (p.peerIp().equals(v4) || p.peerIp().equals(v6));
-            if (!bySelector && !byIp) {
+            if (!bySelector && !byIp || p.manualReverse()) {
                 continue;
             }
-            if (byIp && p.asNumber() != localAs) {
-                problems.add(new ResourceProblem(p.source(), "spec.asNumber", "names this reflector (" + p.peerIp().getHostAddress()
-                        + ") with AS " + p.asNumber() + " but its AS is " + localAs));
+            if (byIp && (p.asNumber() != localAs || p.peerPort() != 0 && p.peerPort() != port)) {
+                // calico/node's nodesWithIPPortAndAS: the address alone does not make us the peer.
+                problems.add(new ResourceProblem(p.source(), "spec.peerIP", "names this reflector's address "
+                        + p.peerIp().getHostAddress() + (p.peerPort() != 0 ? " port " + p.peerPort() : "") + " with AS " + p.asNumber()
+                        + ", but we are AS " + localAs + " on port " + port + ": no reverse peering, as in calico/node"));
+                continue;
             }
             for (CalicoNode m : nodes.values()) {
                 if (m != self && p.appliesTo(m)) {
-                    ctx.nodeWants(wants, m, p, 2, bySelector || p.peerIp() instanceof Inet4Address,
+                    ctx.nodeWants(wants, m, p, PeerKind.NODE_SPECIFIC, bySelector || p.peerIp() instanceof Inet4Address,
                             bySelector || p.peerIp() instanceof Inet6Address);
                 }
             }
@@ -169,7 +175,7 @@ public final class PeerDerivation {
         }
 
         List<PeerConfig> out = new ArrayList<>();
-        for (Want w : wants.values()) {
+        for (Want w : wants.sessions()) {
             PeerConfig pc = ctx.toPeer(w, clusterId, secretsDir);
             if (pc != null) {
                 out.add(pc);
@@ -177,9 +183,6 @@ public final class PeerDerivation {
         }
         out.sort(Comparator.comparing((PeerConfig p) -> p.address() instanceof Inet6Address)
                 .thenComparing(p -> p.address().getAddress(), java.util.Arrays::compareUnsigned));
-        BgpConfiguration own = self != null ? configs.get(BgpConfiguration.NODE_PREFIX + self.name()) : null;
-        int port = own != null && own.listenPort() != null ? own.listenPort()
-                : global != null && global.listenPort() != null ? global.listenPort() : PeerConfig.DEFAULT_PORT;
         // We listen on our own addresses: that is where every peer dials us (Calico's bindMode NodeIP).
         List<InetAddress> listen = v6 != null ? List.of(v4, v6) : List.of(v4);
         try {
@@ -190,11 +193,32 @@ public final class PeerDerivation {
         }
     }
 
-    /** First come at the best rank wins; the caller walks BGPPeers in name order. */
-    private static void put(Map<InetAddress, Want> wants, Want w) {
-        Want old = wants.get(w.address());
-        if (old == null || w.rank() < old.rank()) {
-            wants.put(w.address(), w);
+    /**
+     * The peerings in the order they were written, keyed by address and port: the first one written for a
+     * key wins, as in calico/node's {@code emit}. One address keeps one session here, so a second port for
+     * an address is reported and left out.
+     */
+    private static final class Wants {
+        private final Map<InetAddress, Want> byAddress = new LinkedHashMap<>();
+        private final List<ResourceProblem> problems;
+
+        Wants(List<ResourceProblem> problems) {
+            this.problems = problems;
+        }
+
+        void add(Want w) {
+            Want first = byAddress.get(w.address());
+            if (first == null) {
+                byAddress.put(w.address(), w);
+            } else if (first.port() != w.port()) {
+                problems.add(new ResourceProblem(w.origin(), "spec.peerIP", "peer " + w.address().getHostAddress() + " port "
+                        + w.port() + " left out: " + first.origin() + " already peers with it on port " + first.port()
+                        + " (calico/node would run both; routereflector keeps one session per address)"));
+            }
+        }
+
+        Collection<Want> sessions() {
+            return byAddress.values();
         }
     }
 
@@ -210,22 +234,41 @@ public final class PeerDerivation {
             return null;
         }
 
-        /** A node's listen port: its own BGPConfiguration, else {@code default}, else 179. */
+        /** A node's configured listen port: its own BGPConfiguration, else {@code default}; 0 when neither sets one (179). */
         int listenPort(CalicoNode n) {
             BgpConfiguration c = configs.get(BgpConfiguration.NODE_PREFIX + n.name());
             if (c != null && c.listenPort() != null) {
                 return c.listenPort();
             }
             BgpConfiguration g = configs.get(BgpConfiguration.DEFAULT);
-            return g != null && g.listenPort() != null ? g.listenPort() : PeerConfig.DEFAULT_PORT;
+            return g != null && g.listenPort() != null ? g.listenPort() : 0;
         }
 
         long asOf(CalicoNode n) {
             return n.asNumber() != null ? n.asNumber() : defaultAs;
         }
 
+        /** Rule 1: a peerIP is used as given; without a port, a node at that address and AS lends its listen port. */
+        void peerIpWant(Wants wants, BgpPeer p, PeerKind kind) {
+            InetAddress a = p.peerIp();
+            if (a.equals(v4) || a.equals(v6)) {
+                return;
+            }
+            if (a instanceof Inet6Address && v6 == null) {
+                problems.add(new ResourceProblem(p.source(), "spec.peerIP", "IPv6 peer " + a.getHostAddress()
+                        + " but this reflector has no IPv6 address (IP6)"));
+                return;
+            }
+            CalicoNode n = nodeAt(a);
+            boolean sameAs = n != null && asOf(n) == p.asNumber();
+            int port = p.peerPort() != 0 ? p.peerPort() : sameAs ? listenPort(n) : 0;
+            // The peer's cluster id, when it is a reflector Node: calico/node gives a peerIP peering none (it
+            // becomes a client); we keep RFC 4456's rule that reflectors sharing our cluster id are non-clients.
+            wants.add(Want.of(a, port, p.asNumber(), n != null ? n.clusterId() : null, p, kind));
+        }
+
         /** A node as a peer: one session per address family we share with it (one family per session). */
-        void nodeWants(Map<InetAddress, Want> wants, CalicoNode n, BgpPeer p, int rank, boolean ipv4, boolean ipv6) {
+        void nodeWants(Wants wants, CalicoNode n, BgpPeer p, PeerKind kind, boolean ipv4, boolean ipv6) {
             List<InetAddress> addresses = new ArrayList<>();
             if (ipv4 && n.ipv4() != null) {
                 addresses.add(n.ipv4());
@@ -235,21 +278,20 @@ public final class PeerDerivation {
             }
             for (InetAddress a : addresses) {
                 if (!a.equals(v4) && !a.equals(v6)) {
-                    put(wants, new Want(a, listenPort(n), asOf(n), n.clusterId(), true, p.password(), p.maxRestartTime(),
-                            p.ttlSecurity(), p.useNodeIp(), p.keepaliveTime(), p.source(), "spec.password", rank, PeerKind.NODE_SPECIFIC,
-                            p.maxPrefixes(), p.keepOriginalNextHop(), p.numAllowedLocalASNumbers()));
+                    wants.add(Want.of(a, listenPort(n), asOf(n), n.clusterId(), p, kind));
                 }
             }
         }
 
-        void meshWants(Map<InetAddress, Want> wants, CalicoNode n, BgpConfiguration global) {
+        void meshWants(Wants wants, CalicoNode n, BgpConfiguration global) {
             SecretKeyRef password = global != null ? global.nodeMeshPassword() : null;
             Integer restart = global != null ? global.nodeMeshMaxRestartTime() : null;
             String origin = global != null ? global.source() : n.source();
             for (InetAddress a : new InetAddress[] {n.ipv4(), v6 != null ? n.ipv6() : null}) {
                 if (a != null && !a.equals(v4) && !a.equals(v6)) {
-                    put(wants, new Want(a, listenPort(n), asOf(n), null, true, password, restart, 0, true, null, origin,
-                            "spec.nodeMeshPassword", 3, PeerKind.NODE_MESH, null, false, 0));
+                    int port = listenPort(n);
+                    wants.add(new Want(a, port != 0 ? port : PeerConfig.DEFAULT_PORT, port, asOf(n), null, null, origin,
+                            PeerKind.NODE_MESH, password, "spec.nodeMeshPassword", restart));
                 }
             }
         }
@@ -260,26 +302,50 @@ public final class PeerDerivation {
             PeerRole role = w.as() != localAs ? PeerRole.EBGP
                     : clusterId != null && !clusterId.equals(w.peerClusterId()) ? PeerRole.CLIENT : PeerRole.NON_CLIENT;
             AddressFamily family = w.address() instanceof Inet4Address ? AddressFamily.IPV4_UNICAST : AddressFamily.IPV6_UNICAST;
+            BgpPeer p = w.via();
+            List<String> warnings = new ArrayList<>();
+            String password = null;
+            if (w.password() != null) {
+                try {
+                    // Rule 6: passwords come from the mounted secrets directory.
+                    password = Secrets.read(secretsDir, w.password());
+                } catch (IllegalArgumentException e) {
+                    // calico/node's getPassword: a password that cannot be read leaves the session without one.
+                    String warning = e.getMessage() + ": the session runs without TCP MD5";
+                    warnings.add(warning);
+                    problems.add(new ResourceProblem(w.origin(), w.passwordField() + ".secretKeyRef", "peer "
+                            + w.address().getHostAddress() + ": " + warning));
+                }
+            }
+            boolean keepNextHop = false;
+            if (p != null && p.nextHop() == BgpPeer.NextHop.KEEP) {
+                // BIRD's "next hop keep"; toward iBGP a reflector never changes the next hop anyway.
+                keepNextHop = role == PeerRole.EBGP;
+            } else if (p != null && p.nextHop() == BgpPeer.NextHop.SELF && role != PeerRole.EBGP) {
+                String warning = "nextHopMode Self not applied: a route reflector forwards no traffic, so the next hop"
+                        + " toward iBGP peers stays the originating node's";
+                warnings.add(warning);
+                problems.add(new ResourceProblem(w.origin(), "spec.nextHopMode", "peer " + w.address().getHostAddress() + ": " + warning));
+            }
             try {
-                // Rule 6: passwords come from the mounted secrets directory.
-                String password = w.password() != null ? Secrets.read(secretsDir, w.password()) : null;
                 PeerConfig.Builder b = PeerConfig.builder(w.address(), w.as()).port(w.port()).role(role).password(password)
-                        .ttlSecurityHops(w.ttl())
+                        .ttlSecurityHops(p != null ? p.ttlSecurity() : 0)
                         .gracefulRestartTime(w.restart() != null ? w.restart() : PeerConfig.DEFAULT_RESTART_TIME)
-                        // Calico nodes run BIRD with "add paths on"; external routers get what they ask for.
-                        .addPath(w.calico() ? Map.of(family, AddPathMode.BOTH) : Map.of())
-                        .sourceAddress(w.useNodeIp() ? (family == AddressFamily.IPV4_UNICAST ? v4 : v6) : null)
-                        .kind(w.kind())
-                        .maxPrefixes(w.maxPrefixes() != null ? w.maxPrefixes() : PeerConfig.DEFAULT_MAX_PREFIXES)
-                        .keepOriginalNextHop(w.keepOriginalNextHop()).allowedLocalAs(w.allowedLocalAs());
-                if (w.keepalive() != null) {
+                        // calico/node's bgp_template says "add paths on" for every peer: offered to all, used where
+                        // the peer offers it too.
+                        .addPath(Map.of(family, AddPathMode.BOTH))
+                        .sourceAddress(p == null || p.useNodeIp() ? (family == AddressFamily.IPV4_UNICAST ? v4 : v6) : null)
+                        .kind(w.kind()).protocolPort(w.namedPort())
+                        .maxPrefixes(p != null && p.maxPrefixes() != null ? p.maxPrefixes() : PeerConfig.DEFAULT_MAX_PREFIXES)
+                        .keepOriginalNextHop(keepNextHop).allowedLocalAs(p != null ? p.numAllowedLocalASNumbers() : 0)
+                        .warnings(warnings);
+                if (p != null && p.keepaliveTime() != null) {
                     // BIRD's hold time stays 240 s unless the keepalive needs a longer one (RFC 4271 §4.4: at most hold/3).
-                    b.holdTime(Math.max(PeerConfig.DEFAULT_HOLD_TIME, 3 * w.keepalive())).keepaliveTime(w.keepalive());
+                    b.holdTime(Math.max(PeerConfig.DEFAULT_HOLD_TIME, 3 * p.keepaliveTime())).keepaliveTime(p.keepaliveTime());
                 }
                 return b.build();
             } catch (IllegalArgumentException e) {
-                problems.add(new ResourceProblem(w.origin(), w.password() != null && e.getMessage().startsWith("secret")
-                        ? w.passwordField() + ".secretKeyRef" : "", "peer " + w.address().getHostAddress() + " skipped: " + e.getMessage()));
+                problems.add(new ResourceProblem(w.origin(), "", "peer " + w.address().getHostAddress() + " skipped: " + e.getMessage()));
                 return null;
             }
         }

@@ -337,7 +337,7 @@ public final class EtcdDatastore implements DesiredState {
         Set<ResourceProblem> before = new HashSet<>(problems);
         for (ResourceProblem p : d.problems()) {
             if (!before.contains(p)) {
-                LOG.warn("skipped: {}", p);
+                LOG.warn("problem: {}", p);
             }
         }
         problems = d.problems();

@@ -198,7 +198,7 @@ public final class FileDatastore implements DesiredState {
         Set<ResourceProblem> before = new HashSet<>(snapshot.problems());
         for (ResourceProblem p : problems) {
             if (!before.contains(p)) {
-                LOG.warn("skipped: {}", p);
+                LOG.warn("problem: {}", p);
             }
         }
         ReflectorConfig config = derived != null ? derived : delivered;

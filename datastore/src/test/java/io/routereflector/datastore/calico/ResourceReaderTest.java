@@ -133,7 +133,8 @@ class ResourceReaderTest {
         assertEquals("good", r.resources().get(0).name());
         List<ResourceProblem> ps = r.problems();
         assertEquals(new ResourceProblem("c.yaml:7", "spec.peerSelector",
-                "selector 'rack = 'a'': expected \"==\", \"!=\", \"in\", \"not in\", \"contains\", \"starts with\" or \"ends with\" at column 6"),
+                "selector 'rack = 'a'': expected \"==\", \"!=\", \"in\", \"not in\", \"contains\", \"starts with\" or \"ends with\" at column 6"
+                        + " (matches nothing); the resource is skipped"),
                 ps.stream().filter(p -> p.field().equals("spec.peerSelector")).findFirst().orElseThrow());
         assertTrue(ps.stream().anyMatch(p -> p.source().equals("c.yaml:5") && p.field().equals("spec.peerIP")), ps.toString());
         assertTrue(ps.stream().anyMatch(p -> p.source().equals("c.yaml:18") && p.field().equals("spec.ttlSecurity")), ps.toString());
@@ -152,12 +153,16 @@ class ResourceReaderTest {
                 metadata: {name: bad}
                 spec: {peerIP: 10.0.0.253, asNumber: 65009, numAllowedLocalASNumbers: -1}
                 """);
-        assertEquals(1, r.resources().size());
+        assertEquals(2, r.resources().size());
         BgpPeer tor = (BgpPeer) r.resources().get(0);
         assertEquals(1, tor.numAllowedLocalASNumbers());
-        assertTrue(tor.keepOriginalNextHop());
+        assertEquals(BgpPeer.NextHop.KEEP, tor.nextHop());
+        // The bad field falls back alone (0: our AS is never allowed in), the rest of the BGPPeer applies.
+        BgpPeer bad = (BgpPeer) r.resources().get(1);
+        assertEquals(0, bad.numAllowedLocalASNumbers());
+        assertEquals(65009L, bad.asNumber());
         assertTrue(r.problems().stream().anyMatch(p -> p.field().equals("spec.numAllowedLocalASNumbers")
-                && p.message().contains("-1 is not 0 or more")), r.problems().toString());
+                && p.message().contains("-1 is not 0 or more; 0 applies")), r.problems().toString());
     }
 
     @Test
@@ -170,7 +175,8 @@ class ResourceReaderTest {
                 spec:
                   node: rr1
                 """);
-        assertEquals(List.of(new ResourceProblem("c.yaml:5", "spec.peerIP", "one of peerIP and peerSelector is required")), r.problems());
+        assertEquals(List.of(new ResourceProblem("c.yaml:5", "spec.peerIP",
+                "one of peerIP and peerSelector is required; the resource is skipped")), r.problems());
     }
 
     @Test

@@ -91,10 +91,14 @@ public class PeerDerivationTest {
     }
 
     private PeerConfig calico(String address, PeerRole role, String source) {
+        return calico(address, role, source, PeerKind.NODE_SPECIFIC);
+    }
+
+    private PeerConfig calico(String address, PeerRole role, String source, PeerKind kind) {
         InetAddress a = ip(address);
         AddressFamily f = a instanceof Inet4Address ? AddressFamily.IPV4_UNICAST : AddressFamily.IPV6_UNICAST;
         return PeerConfig.builder(a, 64512).role(role).addPath(Map.of(f, AddPathMode.BOTH)).sourceAddress(ip(source))
-                .kind(PeerKind.NODE_SPECIFIC).build();
+                .kind(kind).build();
     }
 
     @Test
@@ -104,13 +108,17 @@ public class PeerDerivationTest {
         Derivation d = PeerDerivation.derive(Identity.node("rr1"), resources(cluster("224.0.0.1")), secrets);
         assertEquals(List.of(), d.problems());
         List<PeerConfig> expected = List.of(
-                calico("10.0.0.2", PeerRole.NON_CLIENT, "10.0.0.1"),
+                // peer-with-route-reflectors has no node/nodeSelector: a global BGPPeer (Global_10_0_0_2), whose
+                // reverse toward the workers is node specific (Node_10_0_0_11, as calico/node names it).
+                calico("10.0.0.2", PeerRole.NON_CLIENT, "10.0.0.1", PeerKind.GLOBAL),
                 calico("10.0.0.11", PeerRole.CLIENT, "10.0.0.1"),
                 calico("10.0.0.12", PeerRole.CLIENT, "10.0.0.1"),
                 calico("10.0.0.13", PeerRole.CLIENT, "10.0.0.1"),
                 PeerConfig.builder(ip("192.168.1.1"), 65000).role(PeerRole.EBGP).password("s3cret").ttlSecurityHops(1)
                         .holdTime(240).keepaliveTime(30).gracefulRestartTime(300).sourceAddress(ip("10.0.0.1"))
-                        .kind(PeerKind.NODE_SPECIFIC).keepOriginalNextHop(true).allowedLocalAs(2).build(),
+                        .kind(PeerKind.NODE_SPECIFIC).keepOriginalNextHop(true).allowedLocalAs(2)
+                        // bird.cfg.template's bgp_template says "add paths on" for every peer.
+                        .addPath(Map.of(AddressFamily.IPV4_UNICAST, AddPathMode.BOTH)).build(),
                 calico("fd00::13", PeerRole.CLIENT, "fd00::1"));
         ReflectorConfig want = new ReflectorConfig((Inet4Address) ip("10.0.0.1"), (Inet4Address) ip("224.0.0.1"), 64512,
                 List.of(ip("10.0.0.1"), ip("fd00::1")), 179, expected, false);
@@ -144,10 +152,15 @@ public class PeerDerivationTest {
     }
 
     @Test
-    void aMissingSecretSkipsThatPeerAloneAndSaysWhere() {
+    void aMissingSecretGivesASessionWithoutMd5AndAWarningThatSaysWhere() {
+        // calico/node's getPassword (confd client.go): an unreadable secret leaves the peering without a password.
         Derivation d = PeerDerivation.derive(Identity.node("rr1"), resources(cluster("224.0.0.1")), secrets);
-        assertEquals(5, d.config().peers().size());
-        assertTrue(d.config().peers().stream().noneMatch(p -> p.address().equals(ip("192.168.1.1"))));
+        assertEquals(6, d.config().peers().size());
+        PeerConfig tor = d.config().peers().stream().filter(p -> p.address().equals(ip("192.168.1.1"))).findFirst().orElseThrow();
+        assertNull(tor.password());
+        assertEquals(1, tor.warnings().size(), tor.warnings().toString());
+        assertTrue(tor.warnings().get(0).contains("bgp-secrets/tor not found") && tor.warnings().get(0).contains("without TCP MD5"),
+                tor.warnings().toString());
         assertEquals(1, d.problems().size());
         ResourceProblem p = d.problems().get(0);
         assertEquals("spec.password.secretKeyRef", p.field());
@@ -188,11 +201,13 @@ public class PeerDerivationTest {
         ReflectorConfig c = d.config();
         assertEquals(ip("10.0.0.100"), c.routerId());
         assertEquals(ip("10.0.0.100"), c.clusterId());
-        assertEquals(List.of(ip("10.0.0.11"), ip("10.0.0.12"), ip("fd00::11")), c.peers().stream().map(PeerConfig::address).toList());
+        // to-rr6 names our IPv6 address with another AS: calico/node's nodesWithIPPortAndAS finds no node, no reverse peering.
+        assertEquals(List.of(ip("10.0.0.11"), ip("10.0.0.12")), c.peers().stream().map(PeerConfig::address).toList());
         assertTrue(c.peers().stream().allMatch(p -> p.role() == PeerRole.CLIENT));
         assertEquals(1, d.problems().size());
-        assertEquals("spec.asNumber", d.problems().get(0).field());
-        assertTrue(d.problems().get(0).message().contains("AS 64513 but its AS is 64512"), d.problems().toString());
+        assertEquals("spec.peerIP", d.problems().get(0).field());
+        assertTrue(d.problems().get(0).message().contains("with AS 64513, but we are AS 64512 on port 179: no reverse peering"),
+                d.problems().toString());
     }
 
     @Test
@@ -278,12 +293,21 @@ public class PeerDerivationTest {
     }
 
     @Test
-    void aLogSeverityScreenCalicoWouldRejectIsAProblemAtItsField() {
-        ResourceReader.Result r = ResourceReader.read("t.yaml",
+    void aLogSeverityScreenCalicoWouldRejectFallsBackAloneAndAnyCaseIsAccepted() {
+        // The CRD's pattern ^(?i)(Trace|Debug|Info|Warning|Error|Fatal)?$ and confd's strings.ToLower: any case.
+        ResourceReader.Result lower = ResourceReader.read("t.yaml",
                 bgpConfiguration("default", "{logSeverityScreen: debug, asNumber: 64600}").getBytes(StandardCharsets.UTF_8), false);
+        assertEquals(List.of(), lower.problems());
+        assertEquals(new DaemonSettings("Debug"), PeerDerivation.derive(Identity.node("rr1"),
+                resources(node("rr1", "10.0.0.1", null, "224.0.0.1", "") + bgpConfiguration("default", "{logSeverityScreen: debug}")),
+                null).settings());
+        ResourceReader.Result r = ResourceReader.read("t.yaml",
+                bgpConfiguration("default", "{logSeverityScreen: verbose, asNumber: 64600}").getBytes(StandardCharsets.UTF_8), false);
         assertEquals(List.of("spec.logSeverityScreen"), r.problems().stream().map(p -> p.field()).toList());
-        assertTrue(r.problems().get(0).message().contains("'debug' is not one of [Debug, Info, Warning, Error, Fatal]"),
-                r.problems().toString());
+        assertTrue(r.problems().get(0).message().contains("'verbose' is not one of Trace, Debug, Info, Warning, Error, Fatal"
+                + " (in any case); the default (Info) applies"), r.problems().toString());
+        // The rest of the resource applies: the AS is not lost with the log level.
+        assertEquals(64600L, ((io.routereflector.datastore.calico.BgpConfiguration) r.resources().get(0)).asNumber());
         assertThrows(IllegalArgumentException.class, () -> new DaemonSettings("Verbose"));
     }
 }

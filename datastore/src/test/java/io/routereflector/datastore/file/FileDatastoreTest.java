@@ -97,7 +97,7 @@ class FileDatastoreTest {
             await(() -> ds.snapshot().problems().stream().anyMatch(p -> p.field().equals("spec.peerSelector")));
             ResourceProblem bad = ds.snapshot().problems().stream().filter(p -> p.field().equals("spec.peerSelector")).findFirst().orElseThrow();
             assertEquals(dir.resolve("peers.yaml") + ":10", bad.source());
-            assertTrue(bad.message().endsWith("at column 6"), bad.toString());
+            assertTrue(bad.message().contains("at column 6"), bad.toString());
             assertEquals(second, ds.snapshot().config());
             assertNull(delivered.poll(300, TimeUnit.MILLISECONDS), "no change while the file is broken");
 

@@ -8,6 +8,7 @@ import io.routereflector.wire.nlri.AddressFamily;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -32,13 +33,18 @@ import java.util.Set;
  *                         passed on as received instead of set to ours (BIRD's {@code next hop keep})
  * @param allowedLocalAs   BGPPeer {@code numAllowedLocalASNumbers}: from this eBGP peer, routes whose AS_PATH
  *                         holds our AS up to this many times are accepted (BIRD's {@code allow local as}); 0 = none
+ * @param protocolPort     the port calico/node writes into the peer's BIRD protocol name ({@code _port_N}): the one
+ *                         given in {@code peerIP} or the peer node's configured listen port; 0 = none
+ * @param warnings         what an operator should know about how this peer was configured (e.g. a password that
+ *                         could not be read, so the session runs without TCP MD5); shown with the peer's status,
+ *                         never a reason to reset its session
  */
 public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole role, String password, int ttlSecurityHops,
                          int holdTime, int keepaliveTime, int connectRetryTime, int gracefulRestartTime,
                          Set<AddressFamily> families, Map<AddressFamily, AddPathMode> addPath, boolean passive,
                          InetAddress sourceAddress, int delayOpenTime, boolean extendedMessages,
                          boolean dampPeerOscillations, PeerKind kind, int maxPrefixes,
-                         boolean keepOriginalNextHop, int allowedLocalAs) {
+                         boolean keepOriginalNextHop, int allowedLocalAs, int protocolPort, List<String> warnings) {
 
     public static final int DEFAULT_PORT = 179;
     public static final int DEFAULT_HOLD_TIME = 240;
@@ -113,6 +119,7 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
             throw new IllegalArgumentException("peer " + address.getHostAddress() + ": max prefixes " + maxPrefixes
                     + " is not 0 (no limit) or more");
         }
+        warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
         if (allowedLocalAs < 0) {
             throw new IllegalArgumentException("peer " + address.getHostAddress() + ": allowed local AS numbers " + allowedLocalAs
                     + " is not 0 or more");
@@ -145,11 +152,18 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         b.maxPrefixes = maxPrefixes;
         b.keepOriginalNextHop = keepOriginalNextHop;
         b.allowedLocalAs = allowedLocalAs;
+        b.protocolPort = protocolPort;
+        b.warnings = warnings;
         return b;
     }
 
     public PeerConfig withRole(PeerRole newRole) {
         return toBuilder().role(newRole).build();
+    }
+
+    /** calico/node's BIRD protocol name: {@code Node_10_0_0_1}, {@code Global_fd00__1_port_1790}. */
+    public String protocolName() {
+        return kind.protocolName(address) + (protocolPort > 0 ? "_port_" + protocolPort : "");
     }
 
     public AddPathMode addPath(AddressFamily family) {
@@ -201,6 +215,8 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         private int maxPrefixes = DEFAULT_MAX_PREFIXES;
         private boolean keepOriginalNextHop;
         private int allowedLocalAs;
+        private int protocolPort;
+        private List<String> warnings = List.of();
 
         private Builder(InetAddress address, long remoteAs) {
             this.address = address;
@@ -228,11 +244,13 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         public Builder maxPrefixes(int value) { maxPrefixes = value; return this; }
         public Builder keepOriginalNextHop(boolean value) { keepOriginalNextHop = value; return this; }
         public Builder allowedLocalAs(int value) { allowedLocalAs = value; return this; }
+        public Builder protocolPort(int value) { protocolPort = value; return this; }
+        public Builder warnings(List<String> value) { warnings = value; return this; }
 
         public PeerConfig build() {
             return new PeerConfig(address, port, remoteAs, role, password, ttlSecurityHops, holdTime, keepaliveTime,
                     connectRetryTime, gracefulRestartTime, families, addPath, passive, sourceAddress, delayOpenTime, extendedMessages,
-                    dampPeerOscillations, kind, maxPrefixes, keepOriginalNextHop, allowedLocalAs);
+                    dampPeerOscillations, kind, maxPrefixes, keepOriginalNextHop, allowedLocalAs, protocolPort, warnings);
         }
     }
 }

@@ -25,9 +25,12 @@ public enum PeerKind {
         this.protocolPrefix = protocolPrefix;
     }
 
-    /** Calico's BIRD protocol name for a peer at {@code address}: {@code Mesh_10_0_0_1}, {@code Node_fd00__1}. */
+    /**
+     * Calico's BIRD protocol name for a peer at {@code address}: {@code Mesh_10_0_0_1}, {@code Node_fd00__1}
+     * (the address as Go prints it, RFC 5952, with its dots and colons made underscores).
+     */
     public String protocolName(java.net.InetAddress address) {
-        return protocolPrefix + address.getHostAddress().replace('.', '_').replace(':', '_');
+        return protocolPrefix + AddressText.of(address).replace('.', '_').replace(':', '_');
     }
 
     @Override

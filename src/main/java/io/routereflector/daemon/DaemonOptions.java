@@ -66,8 +66,13 @@ public final class DaemonOptions {
             description = "Where BGPPeer secretKeyRef passwords are read, as <dir>/<secret>/<key> (env SECRETS_DIR).")
     Path secretsDir;
 
-    @Option(names = "--router-id", paramLabel = "IPV4", description = "Override the router id (default: our IPv4 address).")
+    @Option(names = "--router-id", paramLabel = "IPV4|hash",
+            description = "The router id: an IPv4 address, or hash (derived from the node name as calico/node does);"
+                    + " default our IPv4 address; needed by an IPv6-only reflector (env CALICO_ROUTER_ID).")
     String routerId;
+
+    /** {@link #routerId} or the environment's, resolved by {@link #identity}; null = our IPv4 address. */
+    private Inet4Address resolvedRouterId;
 
     @Option(names = "--cluster-id", paramLabel = "IPV4", description = "Override the cluster id (default: from the datastore, else the router id).")
     String clusterId;
@@ -221,18 +226,30 @@ public final class DaemonOptions {
         String v6 = ip6 != null ? ip6 : env.get("IP6");
         Inet4Address address4 = v4 == null ? null : ipv4("IP", v4);
         Inet6Address address6 = v6 == null ? null : ipv6("IP6", v6);
+        String id = routerId != null ? routerId : env.get("ROUTER_ID");
+        if (id != null && !id.isEmpty()) {
+            if (id.equals("hash")) {
+                if (nodeName == null) {
+                    throw new ConfigError("router id hash: derived from the node name, so give --node or NODENAME=");
+                }
+                resolvedRouterId = Identity.hashRouterId(nodeName);
+            } else {
+                resolvedRouterId = ipv4("router id (--router-id or CALICO_ROUTER_ID)", id);
+            }
+        }
         if (nodeName != null) {
-            return Identity.node(nodeName);
+            return Identity.node(nodeName).withRouterId(resolvedRouterId);
         }
-        if (address4 == null) {
-            throw new ConfigError("IP is not set: give our IPv4 address with --ip or IP=, or our Calico node name with --node or NODENAME=");
+        if (address4 == null && (address6 == null || resolvedRouterId == null)) {
+            throw new ConfigError("IP is not set: give our IPv4 address with --ip or IP=, or our Calico node name with --node or"
+                    + " NODENAME=; an IPv6-only reflector gives IP6= and a router id (--router-id or CALICO_ROUTER_ID)");
         }
-        return Identity.address(address4, address6);
+        return new Identity(null, address4, address6, resolvedRouterId);
     }
 
     /** Applies the command-line overrides on top of what the datastore derived. */
     ReflectorConfig override(ReflectorConfig derived) throws ConfigError {
-        Inet4Address router = routerId == null ? derived.routerId() : ipv4("--router-id", routerId);
+        Inet4Address router = resolvedRouterId == null ? derived.routerId() : resolvedRouterId;
         Inet4Address cluster = clusterId == null ? derived.clusterId() : ipv4("--cluster-id", clusterId);
         long localAs = as == null ? derived.localAs() : as;
         List<InetAddress> addresses = derived.listenAddresses();

@@ -51,6 +51,25 @@ class CheckConfigCommandTest {
         assertEquals(0, run.exit(), run.err());
     }
 
+    /** Issue 15 §4: CALICO_ROUTER_ID (hash: calico/node's HashToIPv4 of the node name, or an address) before derivation. */
+    @Test
+    void calicoRouterIdHashAndAnIpv6OnlyReflector(@TempDir Path dir) throws Exception {
+        Run hash = run(Map.of("CALICO_ROUTER_ID", "hash"), "--datastore-path", EXAMPLE.toString(), "--node", "rr1");
+        assertTrue(hash.out().startsWith("router id 83.44.246.124, cluster id 224.0.0.1,"), hash.out());
+        Files.writeString(dir.resolve("cluster.yaml"), """
+                apiVersion: projectcalico.org/v3
+                kind: Node
+                metadata: {name: w1}
+                spec: {bgp: {ipv4Address: 127.0.0.11/8, ipv6Address: '::1/128'}}
+                """);
+        Run without = run(Map.of("IP6", "fd00::100"), "--datastore-path", dir.toString());
+        assertEquals(2, without.exit(), without.out() + without.err());
+        assertTrue(without.err().contains("an IPv6-only reflector gives IP6= and a router id"), without.err());
+        Run v6 = run(Map.of("IP6", "fd00::100", "ROUTER_ID", "192.0.2.7"), "--datastore-path", dir.toString());
+        assertTrue(v6.out().startsWith("router id 192.0.2.7, cluster id 192.0.2.7, AS 64512, listening on fd00:0:0:0:0:0:0:100"),
+                v6.out() + v6.err());
+    }
+
     /** A reflector host forwards nothing: a ToR given it as next hop would send pod traffic into a hole. */
     @Test
     void anEbgpPeerWithoutKeepOriginalNextHopIsWarnedOf(@TempDir Path dir) throws Exception {
@@ -120,7 +139,8 @@ class CheckConfigCommandTest {
     void startUpErrorsAreOneClearLine() {
         Run noIdentity = run(Map.of(), "--datastore-path", EXAMPLE.toString());
         assertEquals(2, noIdentity.exit());
-        assertEquals("routereflector: IP is not set: give our IPv4 address with --ip or IP=, or our Calico node name with --node or NODENAME=",
+        assertEquals("routereflector: IP is not set: give our IPv4 address with --ip or IP=, or our Calico node name with --node or NODENAME=;"
+                + " an IPv6-only reflector gives IP6= and a router id (--router-id or CALICO_ROUTER_ID)",
                 noIdentity.err().strip());
 
         Run badIp = run(Map.of("IP", "10.0.0.999"), "--datastore-path", EXAMPLE.toString());

@@ -98,16 +98,19 @@ public final class PeerDerivation {
         DaemonSettings settings = DaemonSettings.from(self != null ? configs.get(BgpConfiguration.NODE_PREFIX + self.name()) : null, global);
         Inet4Address v4 = id.ipv4() != null ? id.ipv4() : self != null ? self.ipv4() : null;
         Inet6Address v6 = id.ipv6() != null ? id.ipv6() : self != null ? self.ipv6() : null;
-        if (v4 == null) {
+        // calico/node's populateNodeConfig: CALICO_ROUTER_ID when given, else the node's IPv4 address.
+        Inet4Address routerId = id.routerId() != null ? id.routerId() : v4;
+        if (routerId == null || v4 == null && v6 == null) {
             problems.add(new ResourceProblem(self != null ? self.source() : "IP", self != null ? "spec.bgp.ipv4Address" : "",
-                    "no IPv4 address for " + id + ": it is the router id and is required"));
+                    "no IPv4 address for " + id + (v6 != null ? " and no router id (CALICO_ROUTER_ID or --router-id, an"
+                            + " address or hash)" : "") + ": the router id is required"));
             return new Derivation(null, problems, settings);
         }
         long defaultAs = global != null && global.asNumber() != null ? global.asNumber() : DEFAULT_AS;
         long localAs = self != null && self.asNumber() != null ? self.asNumber() : defaultAs;
         // Rule 4 needs our cluster id: a Node's routeReflectorClusterID; a standalone reflector is one by
         // definition and uses its router id, as the legacy image did.
-        Inet4Address clusterId = self != null ? self.clusterId() : v4;
+        Inet4Address clusterId = self != null ? self.clusterId() : routerId;
         if (self != null && clusterId == null) {
             problems.add(new ResourceProblem(self.source(), "spec.bgp.routeReflectorClusterID", "node '" + self.name()
                     + "' has no routeReflectorClusterID: it has no clients (rule 4) and joins the node-to-node mesh (rule 5)"));
@@ -184,9 +187,15 @@ public final class PeerDerivation {
         out.sort(Comparator.comparing((PeerConfig p) -> p.address() instanceof Inet6Address)
                 .thenComparing(p -> p.address().getAddress(), java.util.Arrays::compareUnsigned));
         // We listen on our own addresses: that is where every peer dials us (Calico's bindMode NodeIP).
-        List<InetAddress> listen = v6 != null ? List.of(v4, v6) : List.of(v4);
+        List<InetAddress> listen = new ArrayList<>();
+        if (v4 != null) {
+            listen.add(v4);
+        }
+        if (v6 != null) {
+            listen.add(v6);
+        }
         try {
-            return new Derivation(new ReflectorConfig(v4, clusterId, localAs, listen, port, out, false), problems, settings);
+            return new Derivation(new ReflectorConfig(routerId, clusterId, localAs, listen, port, out, false), problems, settings);
         } catch (IllegalArgumentException e) {
             problems.add(new ResourceProblem(id.toString(), "", "no configuration: " + e.getMessage()));
             return new Derivation(null, problems, settings);
@@ -254,9 +263,10 @@ public final class PeerDerivation {
             if (a.equals(v4) || a.equals(v6)) {
                 return;
             }
-            if (a instanceof Inet6Address && v6 == null) {
-                problems.add(new ResourceProblem(p.source(), "spec.peerIP", "IPv6 peer " + a.getHostAddress()
-                        + " but this reflector has no IPv6 address (IP6)"));
+            if (a instanceof Inet6Address && v6 == null || a instanceof Inet4Address && v4 == null) {
+                problems.add(new ResourceProblem(p.source(), "spec.peerIP", (a instanceof Inet6Address ? "IPv6" : "IPv4") + " peer "
+                        + a.getHostAddress() + " but this reflector has no " + (a instanceof Inet6Address ? "IPv6 address (IP6)"
+                        : "IPv4 address (IP)")));
                 return;
             }
             CalicoNode n = nodeAt(a);
@@ -270,7 +280,7 @@ public final class PeerDerivation {
         /** A node as a peer: one session per address family we share with it (one family per session). */
         void nodeWants(Wants wants, CalicoNode n, BgpPeer p, PeerKind kind, boolean ipv4, boolean ipv6) {
             List<InetAddress> addresses = new ArrayList<>();
-            if (ipv4 && n.ipv4() != null) {
+            if (ipv4 && n.ipv4() != null && v4 != null) {
                 addresses.add(n.ipv4());
             }
             if (ipv6 && n.ipv6() != null && v6 != null) {
@@ -287,7 +297,7 @@ public final class PeerDerivation {
             SecretKeyRef password = global != null ? global.nodeMeshPassword() : null;
             Integer restart = global != null ? global.nodeMeshMaxRestartTime() : null;
             String origin = global != null ? global.source() : n.source();
-            for (InetAddress a : new InetAddress[] {n.ipv4(), v6 != null ? n.ipv6() : null}) {
+            for (InetAddress a : new InetAddress[] {v4 != null ? n.ipv4() : null, v6 != null ? n.ipv6() : null}) {
                 if (a != null && !a.equals(v4) && !a.equals(v6)) {
                     int port = listenPort(n);
                     wants.add(new Want(a, port != 0 ? port : PeerConfig.DEFAULT_PORT, port, asOf(n), null, null, origin,

@@ -40,6 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       as calico/node's {@code getPassword} does, shown in {@code status PEER}.</li>
  *   <li>Two BGPPeers naming one peer: the global one wins over the node-scoped one, as calico/node's
  *       {@code updatePeersV1} emits global peerings first.</li>
+ *   <li>Without {@code bindMode: NodeIP} we listen on every address, as calico/node's BIRD does: a node that
+ *       dials another address of the reflector's host comes up.</li>
  * </ul>
  */
 @Timeout(180)
@@ -77,12 +79,14 @@ class CalicoParityIT {
             Host hb = testbed.host(82);
             Host tor = testbed.host(83);
             Host tor2 = testbed.host(84);
+            Host other = testbed.host(85);
+            String second = testbed.addRootAddress(90);
             Path dir = Files.createDirectories(testbed.workDir().resolve("calico"));
             Path secrets = Files.createDirectories(testbed.workDir().resolve("secrets"));
             Path cluster = dir.resolve("cluster.yaml");
             DaemonFileIT.write(cluster, CONFIG.formatted("info"));
             DaemonFileIT.write(dir.resolve("nodes.yaml"), DaemonFileIT.RR1 + DaemonFileIT.node("w81", hg.ipv4(), "")
-                    + DaemonFileIT.node("w82", hb.ipv4(), ""));
+                    + DaemonFileIT.node("w82", hb.ipv4(), "") + DaemonFileIT.node("w85", other.ipv4(), ""));
             DaemonFileIT.write(dir.resolve("tors.yaml"), """
                     apiVersion: projectcalico.org/v3
                     kind: BGPPeer
@@ -113,17 +117,22 @@ class CalicoParityIT {
                     List.of(Neighbor.calico("reflector", RR).withAs(AS).withAddPaths(false)), "", true));
             GobgpPeer tor2Peer = GobgpPeer.start(tor2, new PeerConfig(65002, tor2.ipv4(), false, List.of(StaticRoute.of("10.84.0.0/24")),
                     List.of(Neighbor.calico("reflector", RR).withAs(AS).withAddPaths(false)), "", true));
+            // Dials the host's second address only (it does not listen, so our own dial is refused).
+            GobgpPeer otherPeer = GobgpPeer.start(other, new PeerConfig(AS, other.ipv4(), false, List.of(StaticRoute.of("10.85.0.0/26")),
+                    List.of(Neighbor.calico("reflector", second).withAs(AS)), "", false));
             ClientSessions sessions = new ClientSessions().gobgp("GoBGP node", gobgp, RR).bird("BIRD 1.6 node", bird16, "reflector")
-                    .gobgp("GoBGP ToR without MD5", torPeer, RR).gobgp("GoBGP ToR named twice", tor2Peer, RR);
+                    .gobgp("GoBGP ToR without MD5", torPeer, RR).gobgp("GoBGP ToR named twice", tor2Peer, RR)
+                    .gobgp("GoBGP node dialling " + second, otherPeer, second);
             int adminPort = freePort();
             try (DaemonProcess daemon = DaemonProcess.startJar("rr1", List.of("run", "--admin-listen", RR + ":" + adminPort,
                     "--metrics-listen", "off", "--secrets-dir", secrets.toString()),
                     Map.of("DATASTORE_TYPE", "file", "DATASTORE_PATH", dir.toString(), "NODENAME", "rr1"), testbed.workDir())) {
                 Supplier<String> diag = () -> daemon.diagnostics() + gobgp.diagnostics() + bird16.diagnostics()
-                        + torPeer.diagnostics() + tor2Peer.diagnostics();
+                        + torPeer.diagnostics() + tor2Peer.diagnostics() + otherPeer.diagnostics();
                 try {
                     daemon.awaitStarted();
-                    for (String label : List.of("GoBGP node", "BIRD 1.6 node", "GoBGP ToR without MD5", "GoBGP ToR named twice")) {
+                    for (String label : List.of("GoBGP node", "BIRD 1.6 node", "GoBGP ToR without MD5", "GoBGP ToR named twice",
+                            "GoBGP node dialling " + second)) {
                         sessions.awaitEstablished(label, UP, diag);
                     }
                     String admin = "http://" + RR + ":" + adminPort;

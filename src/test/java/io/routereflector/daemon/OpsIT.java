@@ -59,6 +59,8 @@ class OpsIT {
     static final String GLOBAL = "127.0.0.234";
     static final String PASSWORD = "Md5-Secret-Value-7";
     static final long AS = 64512;
+    /** The BGP port of this run: the nodes' configured listen port, which calico/node writes into their names. */
+    private int bgpPort;
 
     @TempDir
     Path dir;
@@ -93,7 +95,7 @@ class OpsIT {
                 apiVersion: projectcalico.org/v3
                 kind: BGPConfiguration
                 metadata: {name: default}
-                spec: {nodeToNodeMeshEnabled: false, asNumber: 64512, listenPort: %d}
+                spec: {nodeToNodeMeshEnabled: false, asNumber: 64512, listenPort: %d, bindMode: NodeIP}
                 ---
                 apiVersion: projectcalico.org/v3
                 kind: BGPPeer
@@ -125,7 +127,7 @@ class OpsIT {
 
     @Test
     void statusRoutesMetricsHealthAndLogsAgainstARunningDaemon() throws Exception {
-        int bgpPort = freePort(RR);
+        bgpPort = freePort(RR);
         int adminPort = freePort(RR);
         int metricsPort = freePort(RR);
         writeDatastore(bgpPort);
@@ -200,7 +202,7 @@ class OpsIT {
             Map<String, PrometheusText.Family> after = PrometheusText.parse(body(metrics + "/metrics"));
             assertEquals(1.0, PrometheusText.value(after, "routereflector_notifications_total",
                     Map.of("peer", A, "direction", "received", "code", "6", "subcode", "2")));
-            assertEquals(0.0, PrometheusText.value(after, "bird_protocol_up", Map.of("name", "Node_127_0_0_231")));
+            assertEquals(0.0, PrometheusText.value(after, "bird_protocol_up", Map.of("name", node("231"))));
             Cli unhealthy = cli("health", "--admin", admin);
             assertEquals(1, unhealthy.exit(), unhealthy.out());
         } finally {
@@ -214,6 +216,11 @@ class OpsIT {
         Cli gone = cli("status", "--admin", admin);
         assertEquals(3, gone.exit(), "no daemon: " + gone.err());
         assertTrue(gone.err().contains("cannot reach the routereflector admin endpoint at http://" + admin), gone.err());
+    }
+
+    /** calico/node's BIRD name of a node with a configured listen port: {@code Node_127_0_0_231_port_N}. */
+    private String node(String last) {
+        return "Node_127_0_0_" + last + "_port_" + bgpPort;
     }
 
     private void checkStatus(String admin) throws Exception {
@@ -230,7 +237,7 @@ class OpsIT {
         Cli peer = cli("status", "--admin", admin, A);
         assertEquals(0, peer.exit(), peer.err());
         String detail = peer.out();
-        assertTrue(detail.startsWith("Node_127_0_0_231     BGP      master   up "), detail);
+        assertTrue(detail.startsWith(node("231") + " BGP      master   up "), detail);
         assertTrue(detail.contains("    Neighbor AS:      64512\n"), detail);
         assertTrue(detail.contains("    Neighbor ID:      127.0.0.231\n"), detail);
         assertTrue(detail.contains("ADD-PATH ipv4-unicast rx tx"), detail);
@@ -239,7 +246,7 @@ class OpsIT {
         assertTrue(detail.matches("(?s).*    Import updates: +1 +0 +0 +0 +1\n.*"), detail);
         assertTrue(detail.matches("(?s).*    Export updates: +1 +0 +0 +0 +1\n.*"), detail);
 
-        JsonNode json = new ObjectMapper().readTree(cli("status", "--admin", admin, "--json", "Node_127_0_0_232").out());
+        JsonNode json = new ObjectMapper().readTree(cli("status", "--admin", admin, "--json", node("232")).out());
         assertEquals("127.0.0.232", json.at("/peer/address").asText());
         assertEquals("rr client", json.get("role").asText());
         assertTrue(json.get("holdRemaining").asLong() > 200, json.toString());
@@ -274,13 +281,13 @@ class OpsIT {
         assertEquals(200, scrape.statusCode());
         assertTrue(scrape.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
         Map<String, PrometheusText.Family> m = PrometheusText.parse(scrape.body());
-        Map<String, String> a = Map.of("name", "Node_127_0_0_231", "proto", "BGP", "ip_version", "4", "import_filter", "ACCEPT",
+        Map<String, String> a = Map.of("name", node("231"), "proto", "BGP", "ip_version", "4", "import_filter", "ACCEPT",
                 "export_filter", "ACCEPT");
         assertEquals("gauge", m.get("bird_protocol_up").type());
-        assertEquals(1.0, PrometheusText.value(m, "bird_protocol_up", Map.of("name", "Node_127_0_0_231", "state", "Established")));
+        assertEquals(1.0, PrometheusText.value(m, "bird_protocol_up", Map.of("name", node("231"), "state", "Established")));
         // The state label is BIRD's info column as bird_exporter reads it: the state, then the last error.
         PrometheusText.Sample refused = m.get("bird_protocol_up").samples().stream()
-                .filter(x -> x.labels().get("name").equals("Node_127_0_0_233")).findFirst().orElseThrow();
+                .filter(x -> x.labels().get("name").equals(node("233"))).findFirst().orElseThrow();
         assertEquals(0.0, refused.value());
         assertTrue(refused.labels().get("state").matches("Active( {8}Socket: Connection refused)?"), refused.toString());
         assertEquals(0.0, PrometheusText.value(m, "bird_protocol_up", Map.of("name", "Global_127_0_0_234")));

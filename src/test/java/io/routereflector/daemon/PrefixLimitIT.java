@@ -138,7 +138,7 @@ class PrefixLimitIT {
                 apiVersion: projectcalico.org/v3
                 kind: BGPConfiguration
                 metadata: {name: default}
-                spec: {nodeToNodeMeshEnabled: false, asNumber: 64512, listenPort: %d}
+                spec: {nodeToNodeMeshEnabled: false, asNumber: 64512, listenPort: %d, bindMode: NodeIP}
                 ---
                 apiVersion: projectcalico.org/v3
                 kind: BGPPeer

@@ -147,7 +147,7 @@ class StalledClientIT {
                 apiVersion: projectcalico.org/v3
                 kind: BGPConfiguration
                 metadata: {name: default}
-                spec: {nodeToNodeMeshEnabled: false, asNumber: 64512, listenPort: %d}
+                spec: {nodeToNodeMeshEnabled: false, asNumber: 64512, listenPort: %d, bindMode: NodeIP}
                 ---
                 apiVersion: projectcalico.org/v3
                 kind: BGPPeer

@@ -44,7 +44,9 @@ record BenchConfigs(AddressPlan plan, int reflector, int prefixLength, long as, 
         String base = "/calico/resources/v3/projectcalico.org/";
         ObjectNode config = resource("BGPConfiguration", "default");
         ObjectNode spec = config.putObject("spec");
-        spec.put("nodeToNodeMeshEnabled", false).put("asNumber", as).put("listenPort", port);
+        // bindMode NodeIP: the simulated nodes share the reflector's host, so listening on every address
+        // would answer the reflector's own dials to them (BIRD's side of the comparison binds strictly too).
+        spec.put("nodeToNodeMeshEnabled", false).put("asNumber", as).put("listenPort", port).put("bindMode", "NodeIP");
         out.put(base + "bgpconfigurations/default", config);
         ObjectNode peer = resource("BGPPeer", "peer-with-route-reflectors");
         peer.putObject("spec").put("nodeSelector", "all()").put("peerSelector", "route-reflector == 'true'");

@@ -186,20 +186,36 @@ public final class PeerDerivation {
         }
         out.sort(Comparator.comparing((PeerConfig p) -> p.address() instanceof Inet6Address)
                 .thenComparing(p -> p.address().getAddress(), java.util.Arrays::compareUnsigned));
-        // We listen on our own addresses: that is where every peer dials us (Calico's bindMode NodeIP).
-        List<InetAddress> listen = new ArrayList<>();
-        if (v4 != null) {
-            listen.add(v4);
-        }
-        if (v6 != null) {
-            listen.add(v6);
-        }
+        List<InetAddress> listen = listenAddresses(global, v4, v6);
         try {
             return new Derivation(new ReflectorConfig(routerId, clusterId, localAs, listen, port, out, false), problems, settings);
         } catch (IllegalArgumentException e) {
             problems.add(new ResourceProblem(id.toString(), "", "no configuration: " + e.getMessage()));
             return new Derivation(null, problems, settings);
         }
+    }
+
+    /**
+     * calico/node's populateNodeConfig: the {@code default} BGPConfiguration's {@code bindMode: NodeIP} listens on
+     * the node's addresses; anything else lets BIRD listen on every address, so a peer dialling another
+     * address of the host is accepted too. For IPv6 we listen on the node's address even then: one
+     * process cannot bind both wildcards on a port without IPV6_V6ONLY, which Java does not set. An
+     * IPv6-only reflector listens on the IPv6 wildcard.
+     */
+    static List<InetAddress> listenAddresses(BgpConfiguration global, Inet4Address v4, Inet6Address v6) {
+        boolean nodeIp = global != null && "NodeIP".equals(global.bindMode());
+        List<InetAddress> listen = new ArrayList<>();
+        try {
+            if (v4 != null) {
+                listen.add(nodeIp ? v4 : InetAddress.getByAddress(new byte[4]));
+            }
+            if (v6 != null) {
+                listen.add(nodeIp || v4 != null ? v6 : InetAddress.getByAddress(new byte[16]));
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        return listen;
     }
 
     /**

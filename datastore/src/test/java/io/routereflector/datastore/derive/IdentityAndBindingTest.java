@@ -14,8 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Issue 15 §4: the router id as calico/node's populateNodeConfig takes it (CALICO_ROUTER_ID, an address or hash). */
-class RouterIdTest {
+/**
+ * Issue 15 §4, as calico/node's populateNodeConfig (bgp_processor.go) does it: the router id (CALICO_ROUTER_ID,
+ * an address or hash) and where we listen ({@code bindMode} of the {@code default} BGPConfiguration).
+ */
+class IdentityAndBindingTest {
 
     @Test
     void hashIsCalicoNodesHashToIpv4() {
@@ -45,9 +48,9 @@ class RouterIdTest {
         Derivation d = PeerDerivation.derive(Identity.node("rr6").withRouterId(Identity.hashRouterId("rr6")), resources(yaml), null);
         assertEquals(Identity.hashRouterId("rr6"), d.config().routerId());
         assertEquals(ip("224.0.0.1"), d.config().clusterId());
-        // calico/node: "IPv4 disabled on this node" — IPv6 sessions only, listening on the IPv6 address.
+        // calico/node: "IPv4 disabled on this node" — IPv6 sessions only, listening on every address (no bindMode).
         assertEquals(List.of(ip("fd00::11")), d.config().peers().stream().map(PeerConfig::address).toList());
-        assertEquals(List.of(ip("fd00::1")), d.config().listenAddresses());
+        assertEquals(List.of(ip("::")), d.config().listenAddresses());
     }
 
     @Test
@@ -56,6 +59,21 @@ class RouterIdTest {
         Derivation d = PeerDerivation.derive(id, resources(node("w1", "10.0.0.11", null, null, "")), null);
         assertEquals(ip("192.0.2.7"), d.config().routerId());
         assertEquals(ip("192.0.2.7"), d.config().clusterId());
-        assertEquals(List.of(ip("10.0.0.100"), ip("fd00::100")), d.config().listenAddresses());
+        assertEquals(List.of(ip("0.0.0.0"), ip("fd00::100")), d.config().listenAddresses());
+    }
+
+    @Test
+    void bindModeNodeIpListensOnTheNodesAddressesAndAnythingElseOnEveryAddress() {
+        String rr1 = node("rr1", "10.0.0.1", "fd00::1", "224.0.0.1", "");
+        String config = "apiVersion: projectcalico.org/v3\nkind: BGPConfiguration\nmetadata: {name: %s}\nspec: {bindMode: %s}\n---\n";
+        assertEquals(List.of(ip("10.0.0.1"), ip("fd00::1")), listen(rr1 + config.formatted("default", "NodeIP")));
+        assertEquals(List.of(ip("0.0.0.0"), ip("fd00::1")), listen(rr1 + config.formatted("default", "None")));
+        assertEquals(List.of(ip("0.0.0.0"), ip("fd00::1")), listen(rr1));
+        // calico/node reads bindMode from the default BGPConfiguration only (processorContext.getBindMode).
+        assertEquals(List.of(ip("0.0.0.0"), ip("fd00::1")), listen(rr1 + config.formatted("node.rr1", "NodeIP")));
+    }
+
+    private static List<java.net.InetAddress> listen(String yaml) {
+        return PeerDerivation.derive(Identity.node("rr1"), resources(yaml), null).config().listenAddresses();
     }
 }

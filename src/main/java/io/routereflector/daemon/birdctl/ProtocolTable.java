@@ -48,7 +48,7 @@ final class ProtocolTable {
     }
 
     static String name(PeerSession s) {
-        return s.config().kind().protocolName(s.address());
+        return s.config().protocolName();
     }
 
     static void header(BirdReply reply) {

@@ -31,7 +31,10 @@ final class FabricResources {
     private FabricResources() {
     }
 
-    /** Cluster-wide resources; {@code allowedLocalAs} goes into every {@code rrX-to-leafX}. */
+    /**
+     * Cluster-wide resources; {@code allowedLocalAs} goes into every {@code rrX-to-leafX}. {@code bindMode:
+     * NodeIP}: the four reflectors share the test's host, so each must listen on its own address only.
+     */
     static String cluster(List<Rack> racks, int allowedLocalAs) {
         StringBuilder y = new StringBuilder("""
                 apiVersion: projectcalico.org/v3
@@ -41,6 +44,7 @@ final class FabricResources {
                 spec:
                   nodeToNodeMeshEnabled: false
                   asNumber: 64512
+                  bindMode: NodeIP
                   serviceClusterIPs:
                   - cidr: %s
                 ---

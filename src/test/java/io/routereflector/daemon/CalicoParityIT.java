@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>BGPConfiguration {@code default} says {@code logSeverityScreen: info} (valid for Calico: its CRD
  *       pattern is case-insensitive) next to {@code asNumber: 64513}: the clients in AS 64513 come up. A later
  *       typo in that one field ({@code verbose}) is reported with its file, field, value and what is expected,
- *       and changes nothing else: every session stays up, the AS stays 64513.</li>
+ *       and changes nothing else: every session stays up, the AS stays 64513, and a BGPPeer added to the
+ *       same file in the same edit applies (its ToR comes up).</li>
  *   <li>A BGPPeer whose {@code secretKeyRef} cannot be read gives a session without TCP MD5 and a warning,
  *       as calico/node's {@code getPassword} does, shown in {@code status PEER}.</li>
  *   <li>Two BGPPeers naming one peer: the global one wins over the node-scoped one, as calico/node's
@@ -80,6 +81,7 @@ class CalicoParityIT {
             Host tor = testbed.host(83);
             Host tor2 = testbed.host(84);
             Host other = testbed.host(85);
+            Host tor3 = testbed.host(86);
             String second = testbed.addRootAddress(90);
             Path dir = Files.createDirectories(testbed.workDir().resolve("calico"));
             Path secrets = Files.createDirectories(testbed.workDir().resolve("secrets"));
@@ -120,6 +122,8 @@ class CalicoParityIT {
             // Dials the host's second address only (it does not listen, so our own dial is refused).
             GobgpPeer otherPeer = GobgpPeer.start(other, new PeerConfig(AS, other.ipv4(), false, List.of(StaticRoute.of("10.85.0.0/26")),
                     List.of(Neighbor.calico("reflector", second).withAs(AS)), "", false));
+            GobgpPeer tor3Peer = GobgpPeer.start(tor3, new PeerConfig(65003, tor3.ipv4(), false, List.of(StaticRoute.of("10.86.0.0/24")),
+                    List.of(Neighbor.calico("reflector", RR).withAs(AS).withAddPaths(false)), "", true));
             ClientSessions sessions = new ClientSessions().gobgp("GoBGP node", gobgp, RR).bird("BIRD 1.6 node", bird16, "reflector")
                     .gobgp("GoBGP ToR without MD5", torPeer, RR).gobgp("GoBGP ToR named twice", tor2Peer, RR)
                     .gobgp("GoBGP node dialling " + second, otherPeer, second);
@@ -128,7 +132,8 @@ class CalicoParityIT {
                     "--metrics-listen", "off", "--secrets-dir", secrets.toString()),
                     Map.of("DATASTORE_TYPE", "file", "DATASTORE_PATH", dir.toString(), "NODENAME", "rr1"), testbed.workDir())) {
                 Supplier<String> diag = () -> daemon.diagnostics() + gobgp.diagnostics() + bird16.diagnostics()
-                        + torPeer.diagnostics() + tor2Peer.diagnostics() + otherPeer.diagnostics();
+                        + torPeer.diagnostics() + tor2Peer.diagnostics() + otherPeer.diagnostics()
+                        + tor3Peer.diagnostics();
                 try {
                     daemon.awaitStarted();
                     for (String label : List.of("GoBGP node", "BIRD 1.6 node", "GoBGP ToR without MD5", "GoBGP ToR named twice",
@@ -143,6 +148,10 @@ class CalicoParityIT {
                     assertTrue(torStatus.path("warnings").toString().contains("bgp-secrets/tor"), torStatus.toPrettyString());
                     assertTrue(torStatus.path("warnings").toString().contains("without TCP MD5"), torStatus.toPrettyString());
                     assertTrue(daemon.log().contains("bgp-secrets/tor"), diag.get());
+                    OpsIT.Cli text = OpsIT.cli("status", "--admin", RR + ":" + adminPort, tor.ipv4());
+                    System.out.println(text.out());
+                    assertTrue(text.out().lines().anyMatch(l -> l.startsWith("  Warning:        secret bgp-secrets/tor")
+                            && l.endsWith("the session runs without TCP MD5")), text.out());
 
                     // Two BGPPeers for one peer: calico/node emits the global peering first, and the first one wins.
                     JsonNode tor2Status = json(admin + "/status/" + tor2.ipv4());
@@ -152,7 +161,13 @@ class CalicoParityIT {
 
                     // A typo in one field: reported alone; nothing else changes, no session flaps.
                     Map<String, ClientSessions.Session> before = sessions.snapshot();
-                    DaemonFileIT.write(cluster, CONFIG.formatted("verbose"));
+                    DaemonFileIT.write(cluster, CONFIG.formatted("verbose") + """
+                            ---
+                            apiVersion: projectcalico.org/v3
+                            kind: BGPPeer
+                            metadata: {name: tor-added-with-the-typo}
+                            spec: {peerIP: %s, asNumber: 65003, keepOriginalNextHop: true}
+                            """.formatted(tor3.ipv4()));
                     String reported = daemon.awaitLine("spec.logSeverityScreen", Duration.ofSeconds(20));
                     System.out.println("reported: " + reported);
                     assertTrue(reported.contains("cluster.yaml:5") && reported.contains("'verbose'") && reported.contains("Info"),
@@ -165,6 +180,9 @@ class CalicoParityIT {
                         assertEquals(before.get(label).epoch(), after.get(label).epoch(), label + " flapped\n" + diag.get());
                     }
                     assertEquals(AS, json(admin + "/status").path("localAs").asLong(), diag.get());
+                    // The rest of the edit applied: the BGPPeer written next to the typo brings its ToR up.
+                    new ClientSessions().gobgp("GoBGP ToR added with the typo", tor3Peer, RR)
+                            .awaitEstablished("GoBGP ToR added with the typo", UP, diag);
                 } catch (AssertionError | RuntimeException e) {
                     throw new AssertionError(e.getMessage() + "\n" + diag.get(), e);
                 }

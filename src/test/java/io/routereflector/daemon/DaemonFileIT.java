@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * DATASTORE_TYPE=file: the daemon (a process from the jar) follows edits of a calicoctl YAML file live —
  * a node added brings its session up, a node removed takes only its own down — and a broken edit keeps
- * the file's last good state while the log names the file, the line and the field.
+ * the file's last good state (a half-written one that does not parse) while the log names the file and the line,
+ * and a typo in one field falls back alone while the rest of the edit applies.
  */
 @Timeout(150)
 class DaemonFileIT {
@@ -112,28 +113,37 @@ class DaemonFileIT {
                     System.out.println(ClientSessions.table("nodes.yaml edited: w1 removed", before, after));
                     ClientSessions.assertUntouched(before, after, "removing w1", "w1 (GoBGP)");
 
-                    // A broken edit: w3's address is invalid and w2 is gone. The whole file keeps its last
-                    // good state (w2 and w3 stay), and the log says file, line and field.
+                    // A half-written edit (w2 gone, w3's entry cut off): the file does not parse, so it keeps its
+                    // last good state (w2 and w3 stay), and the log says file and line.
                     DaemonProcess.sleep(1100);
                     before = after;
-                    String broken = RR1 + node("w3", "198.51.100.300", "");
-                    int badLine = (int) broken.lines().takeWhile(l -> !l.contains("198.51.100.300")).count() + 1;
-                    write(nodes, broken);
-                    String logged = daemon.awaitLine(nodes + ":" + badLine + ": spec.bgp.ipv4Address", Duration.ofSeconds(10));
-                    System.out.println("logged for the broken edit: " + logged);
+                    String cut = RR1 + node("w3", h3.ipv4(), "").replace("ipv4Address: ", "ipv4Address: [");
+                    write(nodes, cut);
+                    String logged = daemon.awaitLine("does not parse as YAML", Duration.ofSeconds(10));
+                    System.out.println("logged for the half-written edit: " + logged);
+                    assertTrue(logged.contains(nodes + ":"), logged);
                     daemon.awaitLine("keeping the last good version of this file", Duration.ofSeconds(5));
                     DaemonProcess.sleep(2000);
                     after = sessions.snapshot();
-                    System.out.println(ClientSessions.table("nodes.yaml broken (bad ipv4Address at line " + badLine + ", w2 gone)",
-                            before, after));
-                    ClientSessions.assertUntouched(before, after, "a broken edit");
+                    System.out.println(ClientSessions.table("nodes.yaml half-written (w2 gone, w3 cut off)", before, after));
+                    ClientSessions.assertUntouched(before, after, "a half-written edit");
                     assertTrue(daemon.lines("removed from the configuration").stream().noneMatch(l -> l.contains(h2.ipv4())),
                             daemon.diagnostics());
 
-                    // Fixed again: the fixed file applies (w2 goes now, as the edit meant).
-                    write(nodes, RR1 + node("w3", h3.ipv4(), ""));
+                    // A typo in one field (w3's address) in an edit that also removes w2: the field falls back
+                    // alone (w3 has no IPv4 address, so no session, as in calico/node) and the rest applies.
+                    String typo = RR1 + node("w3", "198.51.100.300", "");
+                    int badLine = (int) typo.lines().takeWhile(l -> !l.contains("198.51.100.300")).count() + 1;
+                    write(nodes, typo);
+                    String reported = daemon.awaitLine(nodes + ":" + badLine + ": spec.bgp.ipv4Address", Duration.ofSeconds(10));
+                    assertTrue(reported.endsWith("no IPv4 peering with this node"), reported);
                     sessions.awaitDown("w2 (BIRD 2)", Duration.ofSeconds(10), diag);
-                    assertTrue(sessions.read("w3 (GoBGP, passive)").established());
+                    sessions.awaitDown("w3 (GoBGP, passive)", Duration.ofSeconds(10), diag);
+
+                    // Fixed again: w3 comes back.
+                    write(nodes, RR1 + node("w3", h3.ipv4(), ""));
+                    sessions.awaitEstablished("w3 (GoBGP, passive)", UP, diag);
+                    assertTrue(!sessions.read("w2 (BIRD 2)").established());
                     DaemonProcess.assertStopsOnSigterm(daemon);
                 } catch (AssertionError | RuntimeException e) {
                     throw new AssertionError(e.getMessage() + "\n" + diag.get(), e);

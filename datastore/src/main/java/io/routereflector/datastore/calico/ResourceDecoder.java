@@ -33,10 +33,16 @@ public final class ResourceDecoder {
         String at(String field);
     }
 
-    public record Decoded(List<CalicoResource> resources, List<ResourceProblem> problems) {
+    /** @param skipped how many resources of the document were left out as a whole (a bad field alone never does that) */
+    public record Decoded(List<CalicoResource> resources, List<ResourceProblem> problems, int skipped) {
         public Decoded {
             resources = List.copyOf(resources);
             problems = List.copyOf(problems);
+        }
+
+        /** A document that is no resource at all. */
+        public Decoded(List<CalicoResource> resources, List<ResourceProblem> problems) {
+            this(resources, problems, problems.isEmpty() ? 0 : 1);
         }
     }
 
@@ -50,21 +56,25 @@ public final class ResourceDecoder {
     public static Decoded decode(JsonNode document, Locator locator) {
         List<CalicoResource> resources = new ArrayList<>();
         List<ResourceProblem> problems = new ArrayList<>();
-        item(document, "", locator, resources, problems);
-        return new Decoded(resources, problems);
+        int[] skipped = {0};
+        item(document, "", locator, resources, problems, skipped);
+        return new Decoded(resources, problems, skipped[0]);
     }
 
-    private static void item(JsonNode node, String prefix, Locator locator, List<CalicoResource> out, List<ResourceProblem> problems) {
+    private static void item(JsonNode node, String prefix, Locator locator, List<CalicoResource> out, List<ResourceProblem> problems,
+                             int[] skipped) {
         Check c = new Check(prefix, locator);
         if (node == null || !node.isObject()) {
             c.add("", "expected a resource: a mapping with apiVersion, kind, metadata and spec");
             problems.addAll(c.problems);
+            skipped[0]++;
             return;
         }
         String kind = node.path("kind").isValueNode() ? node.path("kind").asText() : null;
         if (kind == null || kind.isEmpty()) {
             c.add("kind", "kind is required");
             problems.addAll(c.problems);
+            skipped[0]++;
             return;
         }
         if (kind.equals("List") || kind.endsWith("List") && node.has("items")) {
@@ -75,7 +85,7 @@ public final class ResourceDecoder {
                 return;
             }
             for (int i = 0; i < items.size(); i++) {
-                item(items.get(i), prefix + "items[" + i + "].", locator, out, problems);
+                item(items.get(i), prefix + "items[" + i + "].", locator, out, problems, skipped);
             }
             return;
         }
@@ -86,6 +96,7 @@ public final class ResourceDecoder {
         if (!API_VERSIONS.contains(apiVersion)) {
             c.add("apiVersion", "apiVersion '" + apiVersion + "' of a " + kind + " is not projectcalico.org/v3");
             problems.addAll(c.problems);
+            skipped[0]++;
             return;
         }
         CalicoResource r = switch (kind) {
@@ -95,6 +106,8 @@ public final class ResourceDecoder {
         };
         if (!c.skipped && r != null) {
             out.add(r);
+        } else {
+            skipped[0]++;
         }
         problems.addAll(c.problems);
     }

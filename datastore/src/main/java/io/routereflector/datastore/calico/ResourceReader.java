@@ -30,8 +30,11 @@ public final class ResourceReader {
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** @param broken the file did not parse; {@code resources} then holds nothing from it */
-    public record Result(List<CalicoResource> resources, List<ResourceProblem> problems, boolean broken) {
+    /**
+     * @param broken  the file did not parse; {@code resources} then holds nothing from it
+     * @param skipped how many resources were left out as a whole (bad fields alone fall back and count not)
+     */
+    public record Result(List<CalicoResource> resources, List<ResourceProblem> problems, boolean broken, int skipped) {
         public Result {
             resources = List.copyOf(resources);
             problems = List.copyOf(problems);
@@ -61,18 +64,20 @@ public final class ResourceReader {
             int nl = message.indexOf('\n');
             problems.add(new ResourceProblem(where, "", "does not parse as " + (json ? "JSON" : "YAML") + ": "
                     + (nl < 0 ? message : message.substring(0, nl))));
-            return new Result(List.of(), problems, true);
+            return new Result(List.of(), problems, true, 0);
         } catch (IOException | RuntimeException e) {
             // snakeyaml reports some syntax errors as unchecked exceptions of its own.
             problems.add(new ResourceProblem(name, "", "does not parse as " + (json ? "JSON" : "YAML") + ": " + e.getMessage()));
-            return new Result(List.of(), problems, true);
+            return new Result(List.of(), problems, true, 0);
         }
+        int skipped = 0;
         for (Document d : documents) {
             ResourceDecoder.Decoded decoded = ResourceDecoder.decode(d.root, field -> name + ":" + d.line(field));
             resources.addAll(decoded.resources());
             problems.addAll(decoded.problems());
+            skipped += decoded.skipped();
         }
-        return new Result(resources, problems, false);
+        return new Result(resources, problems, false, skipped);
     }
 
     private record Document(JsonNode root, Map<String, Integer> lines) {

@@ -185,7 +185,10 @@ public final class FileDatastore implements DesiredState {
         }
         ResourceReader.Result r = ResourceReader.read(f.toString(), bytes, f.getFileName().toString().endsWith(".json"));
         LOG.debug("read {} ({} bytes): {} resources, {} problems", f, bytes.length, r.resources().size(), r.problems().size());
-        if (r.problems().isEmpty() || old == null) {
+        // A bad field falls back alone and the rest of the edit applies; an edit that does not parse, or that
+        // leaves a whole resource out (half-written, or a peerIP or selector that means nothing), keeps the
+        // file's last good version instead.
+        if (!r.broken() && r.skipped() == 0 || old == null) {
             return new FileState(digest, r.broken() ? List.of() : r.resources(), r.problems());
         }
         List<ResourceProblem> problems = new ArrayList<>(r.problems());

@@ -116,6 +116,26 @@ class FileDatastoreTest {
         }
     }
 
+    /** Issue 15 §3: a bad field falls back alone, so the rest of the same edit applies (calico/node reads it field by field). */
+    @Test
+    void anEditWithABadFieldAppliesTheRestOfTheEdit() throws Exception {
+        Files.writeString(dir.resolve("nodes.yaml"), nodes(2));
+        Files.writeString(dir.resolve("peers.yaml"), PEERS);
+        BlockingQueue<ReflectorConfig> delivered = new LinkedBlockingQueue<>();
+        try (FileDatastore ds = new FileDatastore(dir, Identity.node("rr1"), null, Duration.ofMillis(100), Duration.ofSeconds(30))) {
+            ds.start(delivered::add);
+            assertEquals(List.of("10.0.0.11", "10.0.0.12"), addresses(delivered.poll()));
+            Files.writeString(dir.resolve("nodes.yaml"), nodes(3).replace("ipv4Address: 10.0.0.11/24",
+                    "ipv4Address: 10.0.0.11/24\n    asNumbr: 64512"));
+            ReflectorConfig next = delivered.poll(10, TimeUnit.SECONDS);
+            assertNotNull(next, "the edit applies despite the typo");
+            assertEquals(List.of("10.0.0.11", "10.0.0.12", "10.0.0.13"), addresses(next));
+            ResourceProblem typo = ds.snapshot().problems().get(0);
+            assertEquals("spec.bgp.asNumbr", typo.field(), ds.snapshot().problems().toString());
+            assertEquals(DesiredState.Status.DEGRADED, ds.health().status());
+        }
+    }
+
     @Test
     void aSingleJsonFileWithACalicoctlListAndAStandaloneIdentity() throws Exception {
         Path file = dir.resolve("cluster.json");

@@ -2,11 +2,13 @@ package io.routereflector.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.routereflector.testbed.Await;
 import io.routereflector.testbed.BirdPeer;
 import io.routereflector.testbed.GobgpPeer;
 import io.routereflector.testbed.Host;
 import io.routereflector.testbed.Neighbor;
 import io.routereflector.testbed.PeerConfig;
+import io.routereflector.testbed.PeerRoute;
 import io.routereflector.testbed.StaticRoute;
 import io.routereflector.testbed.Testbed;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       as calico/node's {@code getPassword} does, shown in {@code status PEER}.</li>
  *   <li>Two BGPPeers naming one peer: the global one wins over the node-scoped one, as calico/node's
  *       {@code updatePeersV1} emits global peerings first.</li>
+ *   <li>ADD-PATH is offered to every peer, as bird.cfg.template's {@code bgp_template} does: a ToR that
+ *       receives several paths holds both nodes' paths of a prefix they both announce (its ECMP).</li>
  *   <li>Without {@code bindMode: NodeIP} we listen on every address, as calico/node's BIRD does: a node that
  *       dials another address of the reflector's host comes up.</li>
  * </ul>
@@ -52,6 +58,8 @@ class CalicoParityIT {
     static final long AS = 64513;
     static final Duration UP = Duration.ofSeconds(40);
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Announced by two nodes (a service address both advertise). */
+    static final String ANYCAST = "10.99.0.0/24";
 
     static final String CONFIG = """
             apiVersion: projectcalico.org/v3
@@ -111,14 +119,17 @@ class CalicoParityIT {
                     spec: {peerIP: %s, asNumber: 65002, keepOriginalNextHop: true, keepaliveTime: 20s}
                     """.formatted(tor.ipv4(), tor2.ipv4(), tor2.ipv4()));
 
-            GobgpPeer gobgp = GobgpPeer.start(hg, new PeerConfig(AS, hg.ipv4(), false, List.of(StaticRoute.of("10.81.0.0/26")),
+            GobgpPeer gobgp = GobgpPeer.start(hg, new PeerConfig(AS, hg.ipv4(), false, List.of(StaticRoute.of("10.81.0.0/26"),
+                    StaticRoute.of(ANYCAST)),
                     List.of(Neighbor.calico("reflector", RR).withAs(AS)), "", true));
             BirdPeer bird16 = BirdPeer.start(hb, BirdPeer.Version.BIRD16, new PeerConfig(AS, hb.ipv4(), false,
-                    List.of(StaticRoute.of("10.82.0.0/26")), List.of(Neighbor.calico("reflector", RR).withAs(AS)), "", true));
+                    List.of(StaticRoute.of("10.82.0.0/26"), StaticRoute.of(ANYCAST)), List.of(Neighbor.calico("reflector", RR).withAs(AS)),
+                    "", true));
             GobgpPeer torPeer = GobgpPeer.start(tor, new PeerConfig(65001, tor.ipv4(), false, List.of(StaticRoute.of("10.83.0.0/24")),
                     List.of(Neighbor.calico("reflector", RR).withAs(AS).withAddPaths(false)), "", true));
+            // This ToR receives several paths per prefix (GoBGP's add-paths receive).
             GobgpPeer tor2Peer = GobgpPeer.start(tor2, new PeerConfig(65002, tor2.ipv4(), false, List.of(StaticRoute.of("10.84.0.0/24")),
-                    List.of(Neighbor.calico("reflector", RR).withAs(AS).withAddPaths(false)), "", true));
+                    List.of(Neighbor.calico("reflector", RR).withAs(AS).withAddPaths(true)), "", true));
             // Dials the host's second address only (it does not listen, so our own dial is refused).
             GobgpPeer otherPeer = GobgpPeer.start(other, new PeerConfig(AS, other.ipv4(), false, List.of(StaticRoute.of("10.85.0.0/26")),
                     List.of(Neighbor.calico("reflector", second).withAs(AS)), "", false));
@@ -158,6 +169,11 @@ class CalicoParityIT {
                     assertEquals("Global_" + tor2.ipv4().replace('.', '_'), tor2Status.at("/peer/protocol").asText(),
                             tor2Status.toPrettyString());
                     assertEquals("global", tor2Status.at("/peer/peerType").asText(), tor2Status.toPrettyString());
+
+                    // ADD-PATH toward the ToR (keepOriginalNextHop): both nodes' paths, each with its node's next hop.
+                    Await.until("the ToR to hold both paths of " + ANYCAST, UP, () -> tor2Peer.routes().stream()
+                            .filter(r -> r.prefix().equals(ANYCAST)).map(PeerRoute::nextHop).collect(Collectors.toSet())
+                            .equals(Set.of(hg.ipv4(), hb.ipv4())), () -> tor2Peer.gobgp("global", "rib", "-j").output() + diag.get());
 
                     // A typo in one field: reported alone; nothing else changes, no session flaps.
                     Map<String, ClientSessions.Session> before = sessions.snapshot();

@@ -4,6 +4,7 @@ import io.routereflector.datastore.DesiredState;
 import io.routereflector.datastore.derive.Identity;
 import io.routereflector.datastore.etcd.EtcdDatastore;
 import io.routereflector.datastore.file.FileDatastore;
+import io.routereflector.datastore.kdd.KddDatastore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ final class ConfigLoader {
         return text.toString();
     }
 
-    /** For {@code run}: waits for etcd at start-up as long as it takes (retrying with back-off). */
+    /** For {@code run}: waits for etcd (or the Kubernetes API) at start-up as long as it takes (retrying with back-off). */
     static DesiredState open(DaemonOptions options, Environment env) throws DaemonOptions.ConfigError {
         return open(options, env, null);
     }
@@ -45,6 +46,12 @@ final class ConfigLoader {
                 }
                 return new FileDatastore(path, identity, secrets);
             }
+            case KUBERNETES:
+                if (secrets != null) {
+                    throw new DaemonOptions.ConfigError("--secrets-dir (SECRETS_DIR) is for the file and etcd datastores: with"
+                            + " DATASTORE_TYPE=kubernetes the passwords are read from the Secrets themselves");
+                }
+                return new KddDatastore(options.kubernetes.settings(env).withStartWait(etcdStartWait), identity);
             case ETCDV3:
             default:
                 return new EtcdDatastore(options.etcdSettings(env).withStartWait(etcdStartWait), identity, secrets);

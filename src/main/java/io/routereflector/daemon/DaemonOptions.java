@@ -4,6 +4,7 @@ import io.routereflector.datastore.derive.Identity;
 import io.routereflector.datastore.etcd.EtcdSettings;
 import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.reflector.config.ReflectorConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.Inet4Address;
@@ -33,7 +34,7 @@ public final class DaemonOptions {
     String node;
 
     @Option(names = "--datastore-type", paramLabel = "TYPE",
-            description = "file or etcdv3 (env DATASTORE_TYPE; default: file when a datastore path is given, else etcdv3).")
+            description = "file, etcdv3 or kubernetes (env DATASTORE_TYPE; default: file when a datastore path is given, else etcdv3).")
     String datastoreType;
 
     @Option(names = "--datastore-path", paramLabel = "PATH",
@@ -61,6 +62,9 @@ public final class DaemonOptions {
     @Option(names = "--etcd-password", paramLabel = "PASSWORD",
             description = "etcd password (env ETCD_PASSWORD; prefer the environment: flags show in ps).")
     String etcdPassword;
+
+    @Mixin
+    KubernetesOptions kubernetes = new KubernetesOptions();
 
     @Option(names = "--secrets-dir", paramLabel = "DIR",
             description = "Where BGPPeer secretKeyRef passwords are read, as <dir>/<secret>/<key> (env SECRETS_DIR).")
@@ -138,7 +142,7 @@ public final class DaemonOptions {
         }
     }
 
-    enum DatastoreType { FILE, ETCDV3 }
+    enum DatastoreType { FILE, ETCDV3, KUBERNETES }
 
     DatastoreType datastoreType(Environment env) throws ConfigError {
         String type = datastoreType != null ? datastoreType : env.get("DATASTORE_TYPE");
@@ -151,9 +155,9 @@ public final class DaemonOptions {
             case "etcdv3":
                 return DatastoreType.ETCDV3;
             case "kubernetes":
-                throw new ConfigError("DATASTORE_TYPE=kubernetes is not supported yet; use etcdv3 or file");
+                return DatastoreType.KUBERNETES;
             default:
-                throw new ConfigError("DATASTORE_TYPE=" + type + ": expected file or etcdv3");
+                throw new ConfigError("DATASTORE_TYPE=" + type + ": expected file, etcdv3 or kubernetes");
         }
     }
 

@@ -153,6 +153,6 @@ class CheckConfigCommandTest {
 
         Run type = run(Map.of("DATASTORE_TYPE", "consul"), "--ip", "10.0.0.1");
         assertEquals(2, type.exit());
-        assertEquals("routereflector: DATASTORE_TYPE=consul: expected file or etcdv3", type.err().strip());
+        assertEquals("routereflector: DATASTORE_TYPE=consul: expected file, etcdv3 or kubernetes", type.err().strip());
     }
 }

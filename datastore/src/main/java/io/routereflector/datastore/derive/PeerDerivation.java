@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * calico/node's peer derivation (CALICO.md rules 1–6) for our own node, or for a standalone reflector
@@ -59,6 +60,15 @@ public final class PeerDerivation {
     }
 
     public static Derivation derive(Identity id, Collection<? extends CalicoResource> resources, Path secretsDir) {
+        return deriveWithSecrets(id, resources, ref -> Secrets.read(secretsDir, ref));
+    }
+
+    /**
+     * @param secrets a password by its {@code secretKeyRef} (a mounted directory, or the Kubernetes API);
+     *                throws IllegalArgumentException with a message starting "secret" when it cannot
+     */
+    public static Derivation deriveWithSecrets(Identity id, Collection<? extends CalicoResource> resources,
+                                               Function<SecretKeyRef, String> secrets) {
         List<ResourceProblem> problems = new ArrayList<>();
         Map<String, CalicoNode> nodes = new TreeMap<>();
         Map<String, BgpPeer> peers = new TreeMap<>();
@@ -179,7 +189,7 @@ public final class PeerDerivation {
 
         List<PeerConfig> out = new ArrayList<>();
         for (Want w : wants.sessions()) {
-            PeerConfig pc = ctx.toPeer(w, clusterId, secretsDir);
+            PeerConfig pc = ctx.toPeer(w, clusterId, secrets);
             if (pc != null) {
                 out.add(pc);
             }
@@ -322,7 +332,7 @@ public final class PeerDerivation {
             }
         }
 
-        PeerConfig toPeer(Want w, Inet4Address clusterId, Path secretsDir) {
+        PeerConfig toPeer(Want w, Inet4Address clusterId, Function<SecretKeyRef, String> secrets) {
             // Rule 4: a client iff iBGP and we have a cluster id that differs from the peer's (none for a
             // plain node). Reflectors sharing ours are non-clients; eBGP peers are never clients.
             PeerRole role = w.as() != localAs ? PeerRole.EBGP
@@ -333,8 +343,8 @@ public final class PeerDerivation {
             String password = null;
             if (w.password() != null) {
                 try {
-                    // Rule 6: passwords come from the mounted secrets directory.
-                    password = Secrets.read(secretsDir, w.password());
+                    // Rule 6: passwords come from the Secret (a mounted directory or the Kubernetes API).
+                    password = secrets.apply(w.password());
                 } catch (IllegalArgumentException e) {
                     // calico/node's getPassword: a password that cannot be read leaves the session without one.
                     String warning = e.getMessage() + ": the session runs without TCP MD5";

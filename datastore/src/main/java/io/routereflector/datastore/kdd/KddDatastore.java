@@ -87,6 +87,7 @@ public final class KddDatastore implements DesiredState {
     private final Map<String, String> failing = new TreeMap<>();
     private final Set<String> missing = new TreeSet<>();
     private final Set<String> retrying = new HashSet<>();
+    private final Set<String> pendingNodes = new TreeSet<>();
     private Duration retryDelay;
     private ScheduledFuture<?> pending;
     private long burstStart;
@@ -422,6 +423,12 @@ public final class KddDatastore implements DesiredState {
             health = new Health(delivered == null ? Status.FAILED : Status.DEGRADED, "derivation failed: " + e);
             return;
         }
+        for (String n : view.pendingNodes()) {
+            if (pendingNodes.add(n)) {
+                LOG.info("node '{}' has no {} annotation (calico/node has not started there yet): skipped until it changes", n, NodeMapping.IPV4);
+            }
+        }
+        pendingNodes.retainAll(view.pendingNodes());
         Set<ResourceProblem> before = new HashSet<>(problems);
         for (ResourceProblem p : d.problems()) {
             if (!before.contains(p)) {

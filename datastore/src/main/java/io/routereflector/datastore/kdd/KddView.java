@@ -49,6 +49,17 @@ final class KddView {
         kind(NODES).put(name, NodeMapping.decode(name, labels, annotations, NODES + "/" + name));
     }
 
+    /** Nodes without a BGP address annotation: calico/node has not started there yet. */
+    Set<String> pendingNodes() {
+        Set<String> out = new TreeSet<>();
+        kind(NODES).forEach((name, d) -> {
+            if (d.resources().isEmpty() && d.problems().stream().noneMatch(p -> !p.field().startsWith("metadata.annotations."))) {
+                out.add(name);
+            }
+        });
+        return out;
+    }
+
     /** A BGPPeer or BGPConfiguration object as the API server returns it (crd.projectcalico.org/v1 or projectcalico.org/v3). */
     void putCrd(String plural, String name, JsonNode object) {
         kind(plural).put(name, decodeCrd(plural, name, object));

@@ -20,7 +20,8 @@ import java.util.function.Function;
  * A Kubernetes core/v1 Node as the Calico Node libcalico-go makes of it: the BGP fields come from the
  * {@code projectcalico.org/*} annotations, the labels from the JSON map in {@code projectcalico.org/labels}
  * with the Kubernetes labels on top (Kubernetes wins). An invalid annotation is dropped with a problem,
- * never the node; a node without an IP annotation has no calico/node yet and is skipped until it changes.
+ * never the node; a node without an IP annotation has no calico/node yet: no resource, no problem (the
+ * datastore says so in one line) until it changes.
  */
 public final class NodeMapping {
 
@@ -50,8 +51,7 @@ public final class NodeMapping {
             return t;
         });
         if (v4 == null && v6 == null) {
-            problems.add(new ResourceProblem(source, "metadata.annotations." + IPV4, "node '" + name
-                    + "' has no BGP address annotation (calico/node has not started there yet): skipped until it changes"));
+            // Not a fault: calico/node has not started there yet. The view lists it as pending.
             return new ResourceDecoder.Decoded(List.of(), problems);
         }
         Map<String, String> merged = new TreeMap<>(calicoLabels(a, source, problems));

@@ -14,6 +14,7 @@ import io.routereflector.rib.PeerRole;
 import io.routereflector.rib.Rib;
 import io.routereflector.rib.RibPeer;
 import io.routereflector.rib.out.GroupKey;
+import io.routereflector.rib.policy.ExportPolicy;
 import io.routereflector.rib.out.UpdateSink;
 import io.routereflector.wire.message.RouteRefresh;
 import io.routereflector.wire.message.Update;
@@ -62,6 +63,8 @@ public final class Reflector implements SessionListener, AutoCloseable {
     private boolean deferring;
     private ScheduledFuture<?> deferralTimer;
     private Set<InetAddress> configured = Set.of();
+    /** The export policy each configured peer has now (RIB thread): a session that comes up takes it from here. */
+    private Map<InetAddress, ExportPolicy> exportPolicies = Map.of();
     private final CompletableFuture<String> released = new CompletableFuture<>();
     /** Routes per family a peer may send unless its configuration says otherwise (RFC 4486 §4); 0 = no limit. */
     public static final int DEFAULT_MAX_PREFIXES = 20_000;
@@ -123,6 +126,17 @@ public final class Reflector implements SessionListener, AutoCloseable {
                 }
             }
             configured = Set.copyOf(addresses);
+            Map<InetAddress, ExportPolicy> policies = new HashMap<>();
+            config.peers().forEach(p -> policies.put(p.address(), p.exportPolicy()));
+            exportPolicies = policies;
+            // A changed policy moves a live peer to its new update group: no reset, only the difference is sent.
+            for (PeerState state : states.values()) {
+                ExportPolicy policy = policies.get(state.address);
+                if (state.session != null && policy != null && rib.changeExportPolicy(state.session, policy)) {
+                    LOG.info("peer {}: export policy changed: sending the difference", state.address.getHostAddress());
+                }
+            }
+            queueFlush();
             return null;
         });
         peers.apply(config);
@@ -293,11 +307,15 @@ public final class Reflector implements SessionListener, AutoCloseable {
             boolean llgr = n.peerLongLived() != null;
             // keepOriginalNextHop: no next hop self, so the routes go out with the next hop they came with.
             InetAddress self = config.keepOriginalNextHop() ? null : local;
+            // The latest policy: the session's configuration may predate a change the RIB thread has seen.
+            ExportPolicy policy = exportPolicies.getOrDefault(session.address(), config.exportPolicy());
             GroupKey key = config.role() == PeerRole.EBGP
                     ? new GroupKey(PeerRole.EBGP, n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(),
-                            self instanceof Inet4Address ? self : null, self instanceof Inet6Address ? self : null, llgr)
-                    : new GroupKey(config.role(), n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(), null, null, llgr);
-            rib.peerUp(peer, key, sink);
+                            self instanceof Inet4Address ? self : null, self instanceof Inet6Address ? self : null, llgr,
+                            policy)
+                    : new GroupKey(config.role(), n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(), null, null, llgr,
+                            policy);
+            rib.peerUp(peer, key, sink, config.importFilter());
             helper.up(state, n);
             if (deferring) {
                 // RFC 4724 §4.1: only GR peers that are not restarting themselves are waited for.

@@ -1,5 +1,7 @@
 package io.routereflector.rib;
 
+import io.routereflector.rib.policy.ImportFilter;
+
 import io.routereflector.rib.table.RefIntSet;
 import io.routereflector.wire.nlri.AddressFamily;
 
@@ -24,6 +26,8 @@ final class PeerTables {
     long withdrawsIgnored;
     /** Families disabled for the rest of the session (RFC 7606 §2 "AFI/SAFI disable", RFC 4760 §7). */
     final Set<AddressFamily> disabled = new HashSet<>(2);
+    /** The peer's BGPFilter import rules; a route they reject is not kept (counted rejected). */
+    ImportFilter importFilter = ImportFilter.ALL;
 
     PeerTables(RibPeer peer) {
         this.peer = peer;

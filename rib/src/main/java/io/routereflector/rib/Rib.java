@@ -6,6 +6,7 @@ import io.routereflector.rib.out.Member;
 import io.routereflector.rib.out.UpdateGroup;
 import io.routereflector.rib.out.UpdateSink;
 import io.routereflector.rib.policy.ExportPolicy;
+import io.routereflector.rib.policy.ImportFilter;
 import io.routereflector.rib.table.OpenHashMap;
 import io.routereflector.rib.table.RefIntSet;
 import io.routereflector.wire.attribute.Communities;
@@ -75,8 +76,19 @@ public final class Rib {
      * stay until it re-announces them or {@link #sweepStale} runs.
      */
     public void peerUp(RibPeer peer, GroupKey key, UpdateSink sink) {
+        peerUp(peer, key, sink, ImportFilter.ALL);
+    }
+
+    /**
+     * As {@link #peerUp(RibPeer, GroupKey, UpdateSink)}, keeping from this session only the routes
+     * {@code importFilter} (the peer's BGPFilter import rules) accepts. It holds for the session: a
+     * changed filter takes a new session, as BIRD restarts a protocol whose import filter changed
+     * without a table to reload from.
+     */
+    public void peerUp(RibPeer peer, GroupKey key, UpdateSink sink, ImportFilter importFilter) {
         PeerTables up = peers.computeIfAbsent(peer.id(), id -> new PeerTables(peer));
         up.peer = peer;
+        up.importFilter = importFilter;
         // Counters start with the session, as BIRD's do.
         up.updatesReceived = up.updatesRejected = up.updatesIgnored = up.withdrawsReceived = up.withdrawsIgnored = 0;
         up.disabled.clear();
@@ -341,7 +353,8 @@ public final class Rib {
             PathAttributes attributes = withdrawAll ? null : imports.attributes(peer, family, update.attributes());
             for (int i = 0; i < reachable.size(); i++) {
                 Nlri nlri = reachable.get(i);
-                if (attributes == null) {
+                if (attributes == null || !tables.importFilter.acceptsAll()
+                        && !tables.importFilter.evaluate(nlri.prefix()).accepted()) {
                     tables.updatesRejected++;
                     withdraw(family, peer, in, nlri);
                 } else {

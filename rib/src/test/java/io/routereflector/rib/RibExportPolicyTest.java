@@ -113,4 +113,23 @@ class RibExportPolicyTest {
         assertArrayEquals(new int[] {community}, torSink.route("10.64.1.0/26").attributes().communities().values());
         assertEquals(Set.of(AddressFamily.IPV4_UNICAST), rib.member(tor).group().key().families());
     }
+
+    @Test
+    void importRulesDropWhatTheyRejectFromThatPeerOnly() {
+        Rib rib = rib();
+        RibPeer tor = peer(2, PeerRole.CLIENT);
+        RibPeer node = peer(3, PeerRole.CLIENT);
+        GroupKey k = key(PeerRole.CLIENT, false);
+        RecordingSink nodeSink = new RecordingSink(k.sendSettings());
+        // bird.cfg.template: the peer's import functions, then "accept"
+        rib.peerUp(tor, k, new RecordingSink(k.sendSettings()), new io.routereflector.rib.policy.ImportFilter(List.of(
+                new FilterRule("tor-in", AddressFamily.IPV4_UNICAST, IpPrefix.parse("0.0.0.0/0"), FilterRule.MatchOperator.EQUAL,
+                        -1, -1, false, null, false))));
+        rib.peerUp(node, k, nodeSink);
+        rib.update(tor, announce(calico(tor), "0.0.0.0/0", "192.0.2.0/24"));
+        rib.flush();
+        assertNull(rib.entry(IpPrefix.parse("0.0.0.0/0")));
+        assertNotNull(nodeSink.route("192.0.2.0/24"));
+        assertEquals(1, rib.peerStats().get(tor.address()).importUpdatesRejected());
+    }
 }

@@ -89,7 +89,8 @@ public final class ResourceDecoder {
             }
             return;
         }
-        if (!kind.equals("Node") && !kind.equals("BGPPeer") && !kind.equals("BGPConfiguration")) {
+        if (!kind.equals("Node") && !kind.equals("BGPPeer") && !kind.equals("BGPConfiguration")
+                && !PolicyDecoder.KINDS.contains(kind)) {
             return;
         }
         String apiVersion = node.path("apiVersion").asText("");
@@ -97,6 +98,11 @@ public final class ResourceDecoder {
             c.add("apiVersion", "apiVersion '" + apiVersion + "' of a " + kind + " is not projectcalico.org/v3");
             problems.addAll(c.problems);
             skipped[0]++;
+            return;
+        }
+        // The export policy's parts, decoded apart: a bad policy field never takes a peering with it.
+        PolicyDecoder.decode(kind, node, prefix, locator, out, problems);
+        if (PolicyDecoder.KINDS.contains(kind)) {
             return;
         }
         CalicoResource r = switch (kind) {

@@ -5,6 +5,7 @@ import io.routereflector.datastore.calico.BgpConfiguration;
 import io.routereflector.datastore.calico.BgpPeer;
 import io.routereflector.datastore.calico.CalicoNode;
 import io.routereflector.datastore.calico.CalicoResource;
+import io.routereflector.datastore.calico.PolicyResource;
 import io.routereflector.datastore.calico.SecretKeyRef;
 import io.routereflector.reflector.config.AddPathMode;
 import io.routereflector.reflector.config.PeerConfig;
@@ -74,6 +75,9 @@ public final class PeerDerivation {
         Map<String, BgpPeer> peers = new TreeMap<>();
         Map<String, BgpConfiguration> configs = new HashMap<>();
         for (CalicoResource r : resources) {
+            if (r instanceof PolicyResource) {
+                continue; // ExportPolicies reads these
+            }
             Map<String, ? extends CalicoResource> seen = r instanceof CalicoNode ? nodes : r instanceof BgpPeer ? peers : configs;
             CalicoResource earlier = seen.get(r.name());
             if (earlier != null) {
@@ -188,10 +192,11 @@ public final class PeerDerivation {
         }
 
         List<PeerConfig> out = new ArrayList<>();
+        ExportPolicies policies = ExportPolicies.from(resources, self != null ? self.name() : null, problems);
         for (Want w : wants.sessions()) {
             PeerConfig pc = ctx.toPeer(w, clusterId, secrets);
             if (pc != null) {
-                out.add(pc);
+                out.add(policies.apply(pc, w.origin()));
             }
         }
         out.sort(Comparator.comparing((PeerConfig p) -> p.address() instanceof Inet6Address)

@@ -51,7 +51,7 @@ import java.util.concurrent.TimeoutException;
  * The {@code etcdv3} datastore: Calico's v3 resources and the legacy layout from etcd's v3 keyspace
  * (through jetcd) and, when the server serves it, the legacy layout from the v2 keyspace (its HTTP API).
  *
- * <p>A full read takes the four prefixes (nodes, bgppeers, bgpconfigurations, {@code /calico/bgp/v1/}) in
+ * <p>A full read takes the v3 prefixes (nodes, bgppeers, bgpconfigurations, ippools, bgpfilters) and {@code /calico/bgp/v1/} in
  * one read-only transaction, so the snapshot is consistent at one revision R, then watches each prefix
  * from R+1: nothing is missed between the read and the watch. Watch events update the view; a burst is
  * batched (quiet time {@link EtcdSettings#batch()}, at most ten times that) into one derivation, and a

@@ -40,7 +40,7 @@ import java.util.TreeMap;
 final class EtcdView {
 
     static final String RESOURCES = "/calico/resources/v3/projectcalico.org/";
-    static final List<String> PLURALS = List.of("nodes", "bgppeers", "bgpconfigurations");
+    static final List<String> PLURALS = List.of("nodes", "bgppeers", "bgpconfigurations", "ippools", "bgpfilters");
     static final String LEGACY = LegacyDerivation.PREFIX;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -182,6 +182,8 @@ final class EtcdView {
         String kind = switch (plural) {
             case "nodes" -> "Node";
             case "bgppeers" -> "BGPPeer";
+            case "ippools" -> "IPPool";
+            case "bgpfilters" -> "BGPFilter";
             default -> "BGPConfiguration";
         };
         if (!o.path("kind").isTextual()) {

@@ -59,10 +59,13 @@ class ResourceReaderTest {
                 ---
                 apiVersion: projectcalico.org/v3
                 kind: IPPool
-                metadata: {name: ignored}
+                metadata: {name: pods}
+                spec: {cidr: 10.64.0.0/16, disabled: true}
                 """);
         assertEquals(List.of(), r.problems());
-        assertEquals(3, r.resources().size());
+        assertEquals(4, r.resources().size());
+        assertEquals(new IpPool("pods", io.routereflector.wire.nlri.IpPrefix.parse("10.64.0.0/16"), false, true, "c.yaml:36"),
+                r.resources().get(3));
         CalicoNode n = (CalicoNode) r.resources().get(0);
         assertEquals(new CalicoNode("rr1", Map.of("route-reflector", "true"), (java.net.Inet4Address) InetAddress.getByName("10.0.0.10"),
                 (java.net.Inet6Address) InetAddress.getByName("fd00::10"), 65536L + 10, (java.net.Inet4Address) InetAddress.getByName("224.0.0.1"),

@@ -1,6 +1,8 @@
 package io.routereflector.reflector.config;
 
 import io.routereflector.rib.PeerRole;
+import io.routereflector.rib.policy.ExportPolicy;
+import io.routereflector.rib.policy.ImportFilter;
 
 import io.routereflector.wire.capability.GracefulRestart;
 import io.routereflector.wire.nlri.AddressFamily;
@@ -38,13 +40,17 @@ import java.util.Set;
  * @param warnings         what an operator should know about how this peer was configured (e.g. a password that
  *                         could not be read, so the session runs without TCP MD5); shown with the peer's status,
  *                         never a reason to reset its session
+ * @param exportPolicy     what calico/node would send this peer (IPPools, service CIDRs, its BGPFilters'
+ *                         export rules, prefix advertisements); a change regroups the peer, no reset
+ * @param importFilter     its BGPFilters' import rules; a change resets the session (BIRD restarts the protocol)
  */
 public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole role, String password, int ttlSecurityHops,
                          int holdTime, int keepaliveTime, int connectRetryTime, int gracefulRestartTime,
                          Set<AddressFamily> families, Map<AddressFamily, AddPathMode> addPath, boolean passive,
                          InetAddress sourceAddress, int delayOpenTime, boolean extendedMessages,
                          boolean dampPeerOscillations, PeerKind kind, int maxPrefixes,
-                         boolean keepOriginalNextHop, int allowedLocalAs, int protocolPort, List<String> warnings) {
+                         boolean keepOriginalNextHop, int allowedLocalAs, int protocolPort, List<String> warnings,
+                         ExportPolicy exportPolicy, ImportFilter importFilter) {
 
     public static final int DEFAULT_PORT = 179;
     public static final int DEFAULT_HOLD_TIME = 240;
@@ -120,6 +126,12 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
                     + " is not 0 (no limit) or more");
         }
         warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
+        if (exportPolicy == null) {
+            exportPolicy = ExportPolicy.ALL;
+        }
+        if (importFilter == null) {
+            importFilter = ImportFilter.ALL;
+        }
         if (allowedLocalAs < 0) {
             throw new IllegalArgumentException("peer " + address.getHostAddress() + ": allowed local AS numbers " + allowedLocalAs
                     + " is not 0 or more");
@@ -154,6 +166,8 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         b.allowedLocalAs = allowedLocalAs;
         b.protocolPort = protocolPort;
         b.warnings = warnings;
+        b.exportPolicy = exportPolicy;
+        b.importFilter = importFilter;
         return b;
     }
 
@@ -175,7 +189,8 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         return remoteAs != next.remoteAs || role != next.role || !Objects.equals(password, next.password)
                 || !families.equals(next.families) || !addPath.equals(next.addPath)
                 || extendedMessages != next.extendedMessages || ttlSecurityHops != next.ttlSecurityHops
-                || keepOriginalNextHop != next.keepOriginalNextHop || allowedLocalAs != next.allowedLocalAs;
+                || keepOriginalNextHop != next.keepOriginalNextHop || allowedLocalAs != next.allowedLocalAs
+                || !importFilter.equals(next.importFilter);
     }
 
     @Override
@@ -217,6 +232,8 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         private int allowedLocalAs;
         private int protocolPort;
         private List<String> warnings = List.of();
+        private ExportPolicy exportPolicy = ExportPolicy.ALL;
+        private ImportFilter importFilter = ImportFilter.ALL;
 
         private Builder(InetAddress address, long remoteAs) {
             this.address = address;
@@ -246,11 +263,14 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
         public Builder allowedLocalAs(int value) { allowedLocalAs = value; return this; }
         public Builder protocolPort(int value) { protocolPort = value; return this; }
         public Builder warnings(List<String> value) { warnings = value; return this; }
+        public Builder exportPolicy(ExportPolicy value) { exportPolicy = value; return this; }
+        public Builder importFilter(ImportFilter value) { importFilter = value; return this; }
 
         public PeerConfig build() {
             return new PeerConfig(address, port, remoteAs, role, password, ttlSecurityHops, holdTime, keepaliveTime,
                     connectRetryTime, gracefulRestartTime, families, addPath, passive, sourceAddress, delayOpenTime, extendedMessages,
-                    dampPeerOscillations, kind, maxPrefixes, keepOriginalNextHop, allowedLocalAs, protocolPort, warnings);
+                    dampPeerOscillations, kind, maxPrefixes, keepOriginalNextHop, allowedLocalAs, protocolPort, warnings,
+                    exportPolicy, importFilter);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.routereflector.daemon;
 
 import io.routereflector.datastore.DesiredState;
 import io.routereflector.datastore.ResourceProblem;
+import io.routereflector.daemon.ops.ExportSummary;
 import io.routereflector.reflector.config.AddPathMode;
 import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.reflector.config.ReflectorConfig;
@@ -66,6 +67,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
         }
         if (config != null) {
             warnNextHops(config, out);
+            out.println("export policy: " + ExportSummary.describe(config));
         }
         List<ResourceProblem> problems = snapshot.problems();
         if (problems.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.routereflector.daemon;
 
+import io.routereflector.daemon.ops.ExportSummary;
 import io.routereflector.daemon.log.LineLogging;
 import io.routereflector.datastore.DesiredState;
 import io.routereflector.datastore.ResourceProblem;
@@ -122,6 +123,11 @@ public final class RunCommand implements Callable<Integer> {
                 applied.routerId().getHostAddress(), applied.clusterId().getHostAddress(), applied.localAs(),
                 applied.peers().size(), reflector.peers().listening(), transport.isEpoll() ? "epoll" : "nio",
                 source.health().status(), ops.describe());
+        if (ExportSummary.exportsAll(applied)) {
+            log.warn("export policy: {}", ExportSummary.EXPORT_ALL);
+        } else {
+            log.info("export policy: {}", ExportSummary.describe(applied));
+        }
         stopped.await();
         return 0;
     }

@@ -46,6 +46,8 @@ class CheckConfigCommandTest {
                   127.0.0.11               1179   64512       rr client  ipv4-unicast  both      no   off
                   127.0.0.12               1179   64512       rr client  ipv4-unicast  both      no   off
                   127.0.0.13               1179   64512       rr client  ipv4-unicast  both      no   off
+                export policy: no IPPool known: every route is exported to every peer (as the old calico/routereflector\
+                 image did); define IPPools to export as calico/node does
                 no problems found
                 """, run.out());
         assertEquals(0, run.exit(), run.err());

@@ -24,7 +24,7 @@ public final class ConfigChange {
         List<String> parts = new ArrayList<>();
         if (before == null) {
             parts.add("initial: router id " + after.routerId().getHostAddress() + ", cluster id " + after.clusterId().getHostAddress()
-                    + ", AS " + after.localAs() + ", " + after.peers().size() + " peers");
+                    + ", AS " + after.localAs() + ", " + after.peers().size() + " peers; export policy: " + ExportSummary.describe(after));
             before = new ReflectorConfig(after.routerId(), after.clusterId(), after.localAs(), after.listenAddresses(), after.port(),
                     List.of(), after.restarted());
         } else {

@@ -8,6 +8,7 @@ import io.routereflector.rib.Rib;
 import io.routereflector.rib.RouteEntry;
 import io.routereflector.rib.out.Member;
 import io.routereflector.rib.out.UpdateGroup;
+import io.routereflector.rib.policy.Verdict;
 import io.routereflector.wire.attribute.AsPath;
 import io.routereflector.wire.attribute.ClusterList;
 import io.routereflector.wire.attribute.Communities;
@@ -107,7 +108,32 @@ public final class RouteQuery {
         for (Path p : e.paths()) {
             paths.add(path(p, p == e.best(), advertisedTo(rib, family, e.prefix(), p)));
         }
-        return new RouteView(e.prefix().toString(), family.toString(), e.decidedBy() == null ? null : e.decidedBy().toString(), paths);
+        return new RouteView(e.prefix().toString(), family.toString(), e.decidedBy() == null ? null : e.decidedBy().toString(), paths,
+                withheld(rib, e));
+    }
+
+    /** The peers whose update group's export policy rejects {@code e}'s prefix, with the rule that did. */
+    private static List<String> withheld(Rib rib, RouteEntry e) {
+        IpPrefix prefix = e.prefix();
+        List<InetAddress> peers = new ArrayList<>();
+        java.util.Map<InetAddress, String> rules = new java.util.HashMap<>();
+        for (UpdateGroup g : rib.groups()) {
+            if (!g.key().families().contains(prefix.family()) || g.key().exportPolicy().exportsAll()) {
+                continue;
+            }
+            Verdict v = g.key().exportPolicy().evaluate(prefix);
+            if (!v.accepted()) {
+                for (Member m : g.members()) {
+                    if (e.paths().stream().allMatch(p -> p.source().id() == m.peer().id())) {
+                        continue; // its own route: never sent back anyway
+                    }
+                    peers.add(m.peer().address());
+                    rules.put(m.peer().address(), v.rule());
+                }
+            }
+        }
+        peers.sort(ReflectorView.ADDRESS_ORDER);
+        return peers.stream().map(a -> a.getHostAddress() + ": " + rules.get(a)).toList();
     }
 
     /** The members of every update group whose Adj-RIB-Out holds {@code p}, but its source (split horizon). */

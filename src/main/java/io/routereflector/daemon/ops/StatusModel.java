@@ -24,11 +24,16 @@ public final class StatusModel {
                           long sinceEpochSeconds, String bgpState, String info) {
     }
 
+    /** @param exportPolicy {@link ExportSummary#describe}: the policy in force, or that everything is exported */
     public record Status(String routerId, String clusterId, long localAs, List<String> listening, String datastore,
-                         List<PeerRow> peers) {
+                         List<PeerRow> peers, String exportPolicy) {
         public Status {
             listening = List.copyOf(listening);
             peers = List.copyOf(peers);
+        }
+
+        public Status(String routerId, String clusterId, long localAs, List<String> listening, String datastore, List<PeerRow> peers) {
+            this(routerId, clusterId, localAs, listening, datastore, peers, null);
         }
     }
 
@@ -93,9 +98,14 @@ public final class StatusModel {
     }
 
     /** {@code routereflector routes}: a Loc-RIB entry, every path, and the decision step that chose the best. */
-    public record RouteView(String prefix, String family, String decidedBy, List<PathView> paths) {
+    /**
+     * @param withheld peers the export policy sends no path of this prefix, each as
+     *                 {@code "address: rule"} (the rule that withheld it)
+     */
+    public record RouteView(String prefix, String family, String decidedBy, List<PathView> paths, List<String> withheld) {
         public RouteView {
             paths = List.copyOf(paths);
+            withheld = withheld == null ? List.of() : List.copyOf(withheld);
         }
     }
 

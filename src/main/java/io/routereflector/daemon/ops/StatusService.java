@@ -72,7 +72,7 @@ public final class StatusService {
         return new Status(config == null ? null : config.routerId().getHostAddress(),
                 config == null ? null : config.clusterId().getHostAddress(), config == null ? 0 : config.localAs(),
                 reflector.peers().listening().stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList(),
-                health.status() + (health.detail().isEmpty() ? "" : ": " + health.detail()), rows);
+                health.status() + (health.detail().isEmpty() ? "" : ": " + health.detail()), rows, ExportSummary.describe(config));
     }
 
     /** The session of {@code peer} (an address, or a protocol name such as {@code Mesh_10_0_0_1}), or null. */

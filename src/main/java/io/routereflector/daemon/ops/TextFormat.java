@@ -25,7 +25,11 @@ public final class TextFormat {
         StringBuilder b = new StringBuilder();
         b.append("routereflector: router id ").append(s.routerId()).append(", cluster id ").append(s.clusterId())
                 .append(", AS ").append(s.localAs()).append(", listening on ").append(String.join(" ", s.listening())).append('\n');
-        b.append("datastore: ").append(s.datastore()).append("\n\n");
+        b.append("datastore: ").append(s.datastore()).append('\n');
+        if (s.exportPolicy() != null) {
+            b.append("export policy: ").append(s.exportPolicy()).append('\n');
+        }
+        b.append('\n');
         for (String family : List.of("IPv4", "IPv6")) {
             List<List<String>> rows = new ArrayList<>();
             for (PeerRow p : s.peers()) {
@@ -170,6 +174,9 @@ public final class TextFormat {
                     b.append("        communities ").append(String.join(" ", all)).append('\n');
                 }
                 b.append("        advertised to ").append(p.advertisedTo().isEmpty() ? "(none)" : String.join(" ", p.advertisedTo())).append('\n');
+            }
+            for (String w : r.withheld()) {
+                b.append("  withheld from ").append(w).append('\n');
             }
         }
         b.append(a.routes().size() < a.total() ? a.routes().size() + " of " + a.total() + " prefixes shown (use --limit)\n"

@@ -28,13 +28,25 @@ public record FilterRule(String filter, AddressFamily family, IpPrefix cidr, Mat
     /** The four {@code matchOperator} values and their BIRD operators (confd {@code operatorLUT}). */
     public enum MatchOperator {
         /** {@code net = cidr}. */
-        EQUAL,
+        EQUAL("Equal"),
         /** {@code net != cidr}. */
-        NOT_EQUAL,
+        NOT_EQUAL("NotEqual"),
         /** {@code net ~ cidr}: inside, equal included. */
-        IN,
+        IN("In"),
         /** {@code net !~ cidr}. */
-        NOT_IN
+        NOT_IN("NotIn");
+
+        private final String calicoName;
+
+        MatchOperator(String calicoName) {
+            this.calicoName = calicoName;
+        }
+
+        /** As written in a BGPFilter. */
+        @Override
+        public String toString() {
+            return calicoName;
+        }
     }
 
     public FilterRule {

@@ -17,13 +17,13 @@ final class CalicoFields {
 
     /** Honoured by calico/node, not by us: reported each time, with the reason. */
     private static final Map<String, String> NOT_APPLIED = Map.of(
-            "BGPPeer spec.filters", "BGPFilters are not applied yet: routes to and from this peer are not filtered",
             "BGPPeer spec.localASNumber", "a reflector speaks one AS to every peer (its Node's or BGPConfiguration's);"
-                    + " a peer expecting another AS refuses the session",
-            "BGPConfiguration spec.serviceClusterIPs", "service CIDRs are not part of the export policy yet",
-            "BGPConfiguration spec.serviceExternalIPs", "service CIDRs are not part of the export policy yet",
-            "BGPConfiguration spec.serviceLoadBalancerIPs", "service CIDRs are not part of the export policy yet",
-            "BGPConfiguration spec.prefixAdvertisements", "prefix communities are not added on export yet");
+                    + " a peer expecting another AS refuses the session");
+
+    /** The export policy's fields: {@link PolicyDecoder} reads (and reports) them beside the resource. */
+    private static final java.util.Set<String> POLICY = java.util.Set.of("BGPPeer spec.filters",
+            "BGPConfiguration spec.serviceClusterIPs", "BGPConfiguration spec.serviceExternalIPs",
+            "BGPConfiguration spec.serviceLoadBalancerIPs", "BGPConfiguration spec.prefixAdvertisements");
 
     /** What calico/node does with them concerns its own host only; documented in the README. */
     private static final Map<String, String> NODE_ONLY = Map.ofEntries(
@@ -46,6 +46,9 @@ final class CalicoFields {
     /** A field no shape binds: refused with its reason, passed over when it is calico/node's own, else unknown. */
     static void unbound(String kind, String field, JsonNode value, FieldBinder.Report report) {
         String key = kind + " " + field;
+        if (POLICY.contains(key)) {
+            return;
+        }
         String reason = NOT_APPLIED.get(key);
         if (reason != null) {
             report.problem(field, "not applied: " + reason);

@@ -44,13 +44,15 @@ class TolerantReadingTest {
             "spec.nodeMeshMaxRestartTime    | nodeMeshMaxRestartTime: soon          | 'soon' is not a duration such as 120s, 2m or 1m30s; 120 s applies",
             "spec.nodeMeshPassword.secretKeyRef | 'nodeMeshPassword: {secretKeyRef: {name: ../x, key: k}}' | '../x' is not a Secret name or key",
             "spec.communities[0]            | 'communities: [{name: a, value: x}]'  | a community needs a name and a value aa:nn or aa:nn:mm; this one is left out",
-            "spec.serviceClusterIPs         | 'serviceClusterIPs: [{cidr: 10.96.0.0/12}]' | not applied: service CIDRs are not part of the export policy yet",
+            "spec.serviceClusterIPs[0].cidr | 'serviceClusterIPs: [{cidr: 10.96.0.300/12}]' | '10.96.0.300/12': not a dotted-quad IPv4 address",
             "spec.nodeToNodeMesh            | nodeToNodeMesh: true                  | not a field of a Calico BGPConfiguration (value true); ignored",
     })
     void aBadFieldOfTheDefaultConfigurationFallsBackAlone(String field, String line, String message) {
         ResourceReader.Result r = yaml(CONFIG.formatted(line));
-        assertEquals(1, r.resources().size(), r.problems().toString());
-        BgpConfiguration c = (BgpConfiguration) r.resources().get(0);
+        // the export policy's part of the resource (service CIDRs) is a resource of its own
+        List<CalicoResource> read = r.resources().stream().filter(x -> !(x instanceof PolicyResource)).toList();
+        assertEquals(1, read.size(), r.problems().toString());
+        BgpConfiguration c = (BgpConfiguration) read.get(0);
         assertEquals(64513L, c.asNumber());
         assertEquals(Boolean.FALSE, c.nodeToNodeMeshEnabled());
         assertEquals(1, r.problems().size(), r.problems().toString());
@@ -102,7 +104,7 @@ class TolerantReadingTest {
             "spec.reversePeering         | reversePeering: Sometimes       | reversePeering 'Sometimes' is not Auto or Manual; Auto applies",
             "spec.password.secretKeyRef  | 'password: {secretKeyRef: {name: s}}' | secretKeyRef needs both name and key; no TCP MD5",
             "spec.keepOriginalNextHop    | keepOriginalNextHop: sometimes  | expected true or false, not 'sometimes'; left unset",
-            "spec.filters                | 'filters: [f1]'                 | not applied: BGPFilters are not applied yet",
+            "spec.filters                | 'filters: f1'                   | expected a list of BGPFilter names",
             "spec.localASNumber          | localASNumber: 65100            | not applied: a reflector speaks one AS to every peer",
             "spec.reachableBy            | reachableBy: 10.0.0.1           | not applied: routereflector programs no kernel routes",
             "spec.peerIp                 | peerIp: 10.0.0.9                | not a field of a Calico BGPPeer (value '10.0.0.9'); ignored",

@@ -50,7 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ImageIT {
 
     static final Path ROOT = Binaries.repoRoot();
-    static final String IMAGE = "localhost/routereflector:it";
+    /** Tagged per test JVM: two runs on one machine (worktrees) never retag or remove each other's image. */
+    static final String IMAGE = "localhost/routereflector:it-" + ProcessHandle.current().pid();
     static final String BUILD_BASE = "localhost/routereflector-build-base:bookworm";
     static final String RUNTIME_BASE = "localhost/routereflector-runtime-base:bookworm";
     static final long SIZE_GOAL = 120_000_000;

@@ -44,7 +44,7 @@ class KddManifestsIT {
 
         List<JsonNode> rbac = documents(KDD.resolve("rbac.yaml"));
         assertEquals("[{\"apiGroups\":[\"\"],\"resources\":[\"nodes\"],\"verbs\":[\"get\",\"list\",\"watch\"]},"
-                + "{\"apiGroups\":[\"crd.projectcalico.org\",\"projectcalico.org\"],\"resources\":[\"bgppeers\",\"bgpconfigurations\"],"
+                + "{\"apiGroups\":[\"crd.projectcalico.org\",\"projectcalico.org\"],\"resources\":[\"bgppeers\",\"bgpconfigurations\",\"ippools\",\"bgpfilters\"],"
                 + "\"verbs\":[\"get\",\"list\",\"watch\"]}]", rbac.get(0).get("rules").toString());
         assertEquals("[{\"apiGroups\":[\"\"],\"resources\":[\"secrets\"],\"resourceNames\":[\"bgp-passwords\"],"
                 + "\"verbs\":[\"get\",\"list\",\"watch\"]}]", rbac.get(2).get("rules").toString());

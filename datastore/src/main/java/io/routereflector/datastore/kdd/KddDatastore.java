@@ -46,8 +46,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The {@code kubernetes} datastore (KDD): core/v1 Nodes (typed), Calico's BGPPeer and BGPConfiguration
- * CRDs (generic; {@code crd.projectcalico.org/v1}, or {@code projectcalico.org/v3} when only that is
+ * The {@code kubernetes} datastore (KDD): core/v1 Nodes (typed), Calico's BGPPeer, BGPConfiguration,
+ * IPPool and BGPFilter CRDs (generic; {@code crd.projectcalico.org/v1}, or {@code projectcalico.org/v3} when only that is
  * served) and the password Secrets by name, each followed by a {@link KindFollower}; one derivation
  * over all of it, as for etcd. Bursts are batched into one derivation and a configuration is delivered
  * only when it differs, so an unchanged one touches no session. When the API server is lost the
@@ -292,7 +292,7 @@ public final class KddDatastore implements DesiredState {
             }
             return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version)
                     .withPlural(plural).withNamespaced(false)
-                    .withKind(plural.equals(KddView.BGPPEERS) ? "BGPPeer" : "BGPConfiguration").build();
+                    .withKind(KddView.kindOf(plural)).build();
         }
     }
 

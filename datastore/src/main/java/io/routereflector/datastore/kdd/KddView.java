@@ -32,7 +32,20 @@ final class KddView {
     static final String NODES = "nodes";
     static final String BGPPEERS = "bgppeers";
     static final String BGPCONFIGURATIONS = "bgpconfigurations";
-    static final List<String> CRDS = List.of(BGPPEERS, BGPCONFIGURATIONS);
+    /** The export policy's kinds (IPPools, BGPFilters): read as calico/node reads them. */
+    static final String IPPOOLS = "ippools";
+    static final String BGPFILTERS = "bgpfilters";
+    static final List<String> CRDS = List.of(BGPPEERS, BGPCONFIGURATIONS, IPPOOLS, BGPFILTERS);
+
+    /** The Calico kind of a CRD plural. */
+    static String kindOf(String plural) {
+        return switch (plural) {
+            case BGPPEERS -> "BGPPeer";
+            case IPPOOLS -> "IPPool";
+            case BGPFILTERS -> "BGPFilter";
+            default -> "BGPConfiguration";
+        };
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,7 +73,7 @@ final class KddView {
         return out;
     }
 
-    /** A BGPPeer or BGPConfiguration object as the API server returns it (crd.projectcalico.org/v1 or projectcalico.org/v3). */
+    /** A BGPPeer, BGPConfiguration, IPPool or BGPFilter object as the API server returns it (crd.projectcalico.org/v1 or projectcalico.org/v3). */
     void putCrd(String plural, String name, JsonNode object) {
         kind(plural).put(name, decodeCrd(plural, name, object));
     }
@@ -152,7 +165,7 @@ final class KddView {
             return new ResourceDecoder.Decoded(List.of(), List.of(new ResourceProblem(source, "", "expected an object")));
         }
         ObjectNode o = ((ObjectNode) object).deepCopy();
-        o.put("kind", plural.equals(BGPPEERS) ? "BGPPeer" : "BGPConfiguration");
+        o.put("kind", kindOf(plural));
         o.put("apiVersion", "projectcalico.org/v3");
         return ResourceDecoder.decode(o, field -> source);
     }

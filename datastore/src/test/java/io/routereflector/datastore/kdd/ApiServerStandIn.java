@@ -34,7 +34,8 @@ public final class ApiServerStandIn implements AutoCloseable {
 
     public ApiServerStandIn(String crdGroup, String version) {
         dispatcher = new KubernetesMixedDispatcher(responses, List.of(crd(crdGroup, version, "bgppeers", "BGPPeer"),
-                crd(crdGroup, version, "bgpconfigurations", "BGPConfiguration")));
+                crd(crdGroup, version, "bgpconfigurations", "BGPConfiguration"), crd(crdGroup, version, "ippools", "IPPool"),
+                crd(crdGroup, version, "bgpfilters", "BGPFilter")));
     }
 
     public ApiServerStandIn() {

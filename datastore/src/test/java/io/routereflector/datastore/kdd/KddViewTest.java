@@ -11,6 +11,7 @@ import io.routereflector.datastore.derive.PeerDerivation;
 import io.routereflector.datastore.derive.PeerDerivationTest;
 import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.rib.PeerRole;
+import io.routereflector.wire.nlri.IpPrefix;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -111,6 +112,26 @@ class KddViewTest {
         assertEquals(List.of(), with.problems());
         PeerConfig tor = with.config().peers().stream().filter(x -> x.address().getHostAddress().equals("10.0.0.50")).findFirst().orElseThrow();
         assertEquals("s3cret", tor.password());
+    }
+
+    /** Issue 15 §1 in KDD: the ippools and bgpfilters CRDs make each peer's export policy, as calicoctl files do. */
+    @Test
+    void ipPoolsAndBgpFiltersFromTheirCrdsMakeTheExportPolicy() {
+        KddView view = kubernetesCluster();
+        view.putCrd(KddView.IPPOOLS, "pods", crd("{\"apiVersion\":\"crd.projectcalico.org/v1\",\"kind\":\"IPPool\","
+                + "\"metadata\":{\"name\":\"pods\"},\"spec\":{\"cidr\":\"10.64.0.0/16\"}}"));
+        view.putCrd(KddView.BGPFILTERS, "no-64-9", crd("{\"metadata\":{\"name\":\"no-64-9\"},\"spec\":{\"exportV4\":"
+                + "[{\"action\":\"Reject\",\"matchOperator\":\"In\",\"cidr\":\"10.64.9.0/24\"}]}}"));
+        view.putCrd(KddView.BGPPEERS, "tor", crd("{\"metadata\":{\"name\":\"tor\"},\"spec\":{\"node\":\"rr1\","
+                + "\"peerIP\":\"10.0.0.50\",\"asNumber\":64512,\"filters\":[\"no-64-9\"]}}"));
+        Derivation d = view.derive(Identity.node("rr1"));
+        assertEquals(List.of(), d.problems());
+        PeerConfig tor = d.config().peers().stream().filter(x -> x.address().getHostAddress().equals("10.0.0.50")).findFirst().orElseThrow();
+        PeerConfig w1 = d.config().peers().stream().filter(x -> x.address().getHostAddress().equals("10.0.0.11")).findFirst().orElseThrow();
+        IpPrefix block = IpPrefix.parse("10.64.9.0/26");
+        assertTrue(w1.exportPolicy().evaluate(block).accepted());
+        assertTrue(!tor.exportPolicy().evaluate(block).accepted());
+        assertTrue(!w1.exportPolicy().evaluate(IpPrefix.parse("0.0.0.0/0")).accepted());
     }
 
     static KddView kubernetesCluster() {

@@ -100,8 +100,8 @@ class KddWatchHistoryTest {
                 assertNotNull(relisted, "the 410 relist was not followed");
                 assertEquals(List.of("10.0.0.12"), relisted.peers().stream().map(p -> p.address().getHostAddress()).toList());
                 assertNull(configs.poll(1, TimeUnit.SECONDS));
-                // Nodes listed twice (start, 410), each CRD once: the closed watch was resumed, not relisted.
-                assertEquals(4, ds.lists());
+                // Nodes listed twice (start, 410), each of the four CRDs once: the closed watch was resumed, not relisted.
+                assertEquals(6, ds.lists());
             }
         } finally {
             server.destroy();

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,14 +86,6 @@ class CalicoExportPolicyIT {
         assertEquals(List.of(), Testbed.namespaces(), "namespaces left behind");
     }
 
-    static void write(Path file, String text) {
-        try {
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     static boolean has(List<PeerRoute> routes, String prefix) {
         return routes.stream().anyMatch(r -> r.prefix().equals(prefix));
     }
@@ -109,10 +99,10 @@ class CalicoExportPolicyIT {
             Host h3 = testbed.host(13);
             Path dir = testbed.workDir().resolve("calico");
             Files.createDirectories(dir);
-            write(dir.resolve("nodes.yaml"), node("rr1", RR, "route-reflector: 'true'", "224.0.0.1")
+            DaemonFileIT.write(dir.resolve("nodes.yaml"), node("rr1", RR, "route-reflector: 'true'", "224.0.0.1")
                     + node("w1", h1.ipv4(), "", null) + node("w2", h2.ipv4(), "", null) + node("w3", h3.ipv4(), "filtered: 'yes'", null));
             Path policy = dir.resolve("policy.yaml");
-            write(policy, policy(torHost, true));
+            DaemonFileIT.write(policy, policy(torHost, true));
 
             GobgpPeer tor = GobgpPeer.start(torHost, new PeerConfig(TOR_AS, torHost.ipv4(), false,
                     List.of(StaticRoute.of("0.0.0.0/0"), StaticRoute.of("192.0.2.0/24")),
@@ -171,7 +161,7 @@ class CalicoExportPolicyIT {
                     // The filter comes off w3's BGPPeer: w3 gets the block, no session is reset.
                     DaemonProcess.sleep(1100);
                     Map<String, ClientSessions.Session> before = sessions.snapshot();
-                    write(policy, policy(torHost, false));
+                    DaemonFileIT.write(policy, policy(torHost, false));
                     w3.awaitRoute("10.11.0.0/26", r -> r.originatorId().equals(h1.ipv4()), UP);
                     Map<String, ClientSessions.Session> after = sessions.snapshot();
                     System.out.println(ClientSessions.table("policy.yaml edited: the BGPFilter is off w3's BGPPeer", before, after));

@@ -8,6 +8,7 @@ import io.routereflector.rib.Rib;
 import io.routereflector.rib.RouteEntry;
 import io.routereflector.rib.out.Member;
 import io.routereflector.rib.out.UpdateGroup;
+import io.routereflector.rib.policy.Prefixes;
 import io.routereflector.rib.policy.Verdict;
 import io.routereflector.wire.attribute.AsPath;
 import io.routereflector.wire.attribute.ClusterList;
@@ -55,20 +56,7 @@ public final class RouteQuery {
 
     /** True when {@code outer} covers {@code inner} (same family, shorter or equal, same leading bits). */
     static boolean covers(IpPrefix outer, IpPrefix inner) {
-        if (outer instanceof Ipv4Prefix o && inner instanceof Ipv4Prefix i) {
-            int mask = o.length() == 0 ? 0 : -1 << (32 - o.length());
-            return o.length() <= i.length() && (i.address() & mask) == o.address();
-        }
-        if (outer instanceof Ipv6Prefix o && inner instanceof Ipv6Prefix i) {
-            if (o.length() > i.length()) {
-                return false;
-            }
-            int n = o.length();
-            long maskHigh = n == 0 ? 0 : n >= 64 ? -1L : -1L << (64 - n);
-            long maskLow = n <= 64 ? 0 : n == 128 ? -1L : -1L << (128 - n);
-            return (i.high() & maskHigh) == o.high() && (i.low() & maskLow) == o.low();
-        }
-        return false;
+        return Prefixes.covers(outer, inner);
     }
 
     /** Runs on the RIB thread (via {@code Reflector.query}). */

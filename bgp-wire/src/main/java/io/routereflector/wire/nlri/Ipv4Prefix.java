@@ -21,7 +21,8 @@ public record Ipv4Prefix(int address, int length) implements IpPrefix {
         return PrefixHash.mix(((long) address << 8) | length);
     }
 
-    static int mask(int length) {
+    /** The network mask of a prefix length, as a big-endian int. */
+    public static int mask(int length) {
         return length == 0 ? 0 : -1 << (32 - length);
     }
 

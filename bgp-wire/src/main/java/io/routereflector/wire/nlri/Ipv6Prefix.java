@@ -22,14 +22,16 @@ public record Ipv6Prefix(long high, long low, int length) implements IpPrefix {
         }
     }
 
-    static long highMask(int length) {
+    /** The upper 64 bits of the network mask of a prefix length. */
+    public static long highMask(int length) {
         if (length >= 64) {
             return -1L;
         }
         return length == 0 ? 0L : -1L << (64 - length);
     }
 
-    static long lowMask(int length) {
+    /** The lower 64 bits of the network mask of a prefix length. */
+    public static long lowMask(int length) {
         if (length <= 64) {
             return 0L;
         }

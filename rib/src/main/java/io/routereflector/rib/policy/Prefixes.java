@@ -19,14 +19,10 @@ public final class Prefixes {
             return false;
         }
         if (outer instanceof Ipv4Prefix o && inner instanceof Ipv4Prefix i) {
-            int mask = o.length() == 0 ? 0 : -1 << (32 - o.length());
-            return (i.address() & mask) == o.address();
+            return (i.address() & Ipv4Prefix.mask(o.length())) == o.address();
         }
         if (outer instanceof Ipv6Prefix o && inner instanceof Ipv6Prefix i) {
-            int n = o.length();
-            long highMask = n >= 64 ? -1L : n == 0 ? 0L : -1L << (64 - n);
-            long lowMask = n <= 64 ? 0L : n == 128 ? -1L : -1L << (128 - n);
-            return (i.high() & highMask) == o.high() && (i.low() & lowMask) == o.low();
+            return (i.high() & Ipv6Prefix.highMask(o.length())) == o.high() && (i.low() & Ipv6Prefix.lowMask(o.length())) == o.low();
         }
         return false;
     }
@@ -52,15 +48,12 @@ public final class Prefixes {
             if (length < 0 || length > 32) {
                 throw new IllegalArgumentException("IPv4 prefix length out of range: " + text);
             }
-            int mask = length == 0 ? 0 : -1 << (32 - length);
-            return new Ipv4Prefix(Ipv4Prefix.parseAddress(address) & mask, length);
+            return new Ipv4Prefix(Ipv4Prefix.parseAddress(address) & Ipv4Prefix.mask(length), length);
         }
         if (length < 0 || length > 128) {
             throw new IllegalArgumentException("IPv6 prefix length out of range: " + text);
         }
         Ipv6Prefix host = Ipv6Prefix.parse(address + "/128");
-        long highMask = length >= 64 ? -1L : length == 0 ? 0L : -1L << (64 - length);
-        long lowMask = length <= 64 ? 0L : length == 128 ? -1L : -1L << (128 - length);
-        return new Ipv6Prefix(host.high() & highMask, host.low() & lowMask, length);
+        return new Ipv6Prefix(host.high() & Ipv6Prefix.highMask(length), host.low() & Ipv6Prefix.lowMask(length), length);
     }
 }

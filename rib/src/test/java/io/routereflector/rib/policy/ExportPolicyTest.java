@@ -129,5 +129,9 @@ class ExportPolicyTest {
     void cidrsDropHostBitsAsGoDoes() {
         assertEquals(IpPrefix.parse("10.64.0.0/16"), Prefixes.parseCidr("10.64.1.1/16"));
         assertEquals(IpPrefix.parse("fd00:1::/48"), Prefixes.parseCidr("fd00:1::5/48"));
+        assertEquals(true, Prefixes.covers(IpPrefix.parse("fd00:1::/48"), IpPrefix.parse("fd00:1:0:7::/64")));
+        assertEquals(false, Prefixes.covers(IpPrefix.parse("fd00:1::/48"), IpPrefix.parse("fd00:2::/64")));
+        assertEquals(true, Prefixes.covers(IpPrefix.parse("::/0"), IpPrefix.parse("2001:db8::/32")));
+        assertEquals(false, Prefixes.covers(IpPrefix.parse("10.0.0.0/8"), IpPrefix.parse("2001:db8::/32")));
     }
 }

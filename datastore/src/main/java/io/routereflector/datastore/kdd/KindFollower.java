@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 
 /**
@@ -18,6 +21,8 @@ import java.util.List;
  * client's callbacks only post to it.
  */
 final class KindFollower<T extends HasMetadata> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KindFollower.class);
 
     /** The list and watch calls of one kind (typed Nodes and Secrets, generic CRDs). */
     interface Api<T extends HasMetadata> {
@@ -110,6 +115,7 @@ final class KindFollower<T extends HasMetadata> {
             });
         } catch (RuntimeException e) {
             if (ApiFailures.code(e) == 410) {
+                LOG.info("Kubernetes API: {}: 410 Gone at revision {} (history compacted): listing again", kind, revision);
                 sync();
                 return;
             }
@@ -142,6 +148,7 @@ final class KindFollower<T extends HasMetadata> {
         watch = null;
         if (cause != null && cause.isHttpGone()) {
             // The revision we watched from is compacted away: only a new list tells the truth.
+            LOG.info("Kubernetes API: {}: 410 Gone at revision {} (history compacted): listing again", kind, revision);
             sync();
             return;
         }

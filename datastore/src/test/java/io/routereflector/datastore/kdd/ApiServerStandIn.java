@@ -79,8 +79,13 @@ public final class ApiServerStandIn implements AutoCloseable {
 
     /** A kubeconfig naming this server, as an operator would mount it. */
     public Path kubeconfig(Path dir) throws IOException {
+        return kubeconfig(dir, url());
+    }
+
+    /** A kubeconfig naming the server at {@code url}. */
+    public static Path kubeconfig(Path dir, String url) throws IOException {
         Path f = dir.resolve("kubeconfig");
-        Files.writeString(f, "apiVersion: v1\nkind: Config\nclusters:\n- name: test\n  cluster:\n    server: " + url() + "\n"
+        Files.writeString(f, "apiVersion: v1\nkind: Config\nclusters:\n- name: test\n  cluster:\n    server: " + url + "\n"
                 + "contexts:\n- name: test\n  context:\n    cluster: test\n    user: rr\ncurrent-context: test\n"
                 + "users:\n- name: rr\n  user:\n    token: stand-in\n");
         return f;

@@ -1,17 +1,22 @@
 package io.routereflector.datastore.kdd;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListMetaBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.WatchEventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Calico-shaped Kubernetes objects as calico/node and calicoctl leave them in a KDD cluster. */
@@ -52,6 +57,24 @@ public final class KddObjects {
     public static Secret secret(String namespace, String name, String key, String value) {
         return new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                 .addToData(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))).build();
+    }
+
+    /**
+     * Expectation mode: each Calico CRD lists {@code items} at revision 10 and its watch from there stays
+     * open for {@code openMillis} (for a server scripted to send what CRUD mode cannot).
+     */
+    public static void expectCrds(KubernetesMockServer server, long openMillis, GenericKubernetesResource... items) {
+        for (String plural : List.of("bgppeers", "bgpconfigurations")) {
+            String path = "/apis/crd.projectcalico.org/v1/" + plural;
+            GenericKubernetesResourceList list = new GenericKubernetesResourceList();
+            list.setMetadata(new ListMetaBuilder().withResourceVersion("10").build());
+            String kind = plural.equals("bgppeers") ? "BGPPeer" : "BGPConfiguration";
+            list.setItems(java.util.Arrays.stream(items).filter(i -> i.getKind().equals(kind)).toList());
+            server.expect().get().withPath(path).andReturn(200, list).once();
+            server.expect().get().withPath(path + "?allowWatchBookmarks=true&resourceVersion=10&watch=true").andUpgradeToWebSocket().open()
+                    .waitFor(openMillis).andEmit(new WatchEventBuilder().withType("BOOKMARK").withObject(new NodeBuilder().withNewMetadata()
+                            .withResourceVersion("11").endMetadata().build()).build()).done().once();
+        }
     }
 
     /** Two reflectors (cluster id 244.0.0.1, label route-reflector=true), workers w1 and w2, Calico's documented BGPPeers, mesh off. */

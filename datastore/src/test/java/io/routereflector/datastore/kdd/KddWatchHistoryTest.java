@@ -1,8 +1,5 @@
 package io.routereflector.datastore.kdd;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.api.model.ListMetaBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeListBuilder;
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,13 +35,6 @@ class KddWatchHistoryTest {
 
     private static Node versioned(Node n, String rv) {
         return new NodeBuilder(n).editMetadata().withResourceVersion(rv).endMetadata().build();
-    }
-
-    private static GenericKubernetesResourceList list(GenericKubernetesResource item) {
-        GenericKubernetesResourceList l = new GenericKubernetesResourceList();
-        l.setMetadata(new ListMetaBuilder().withResourceVersion("10").build());
-        l.setItems(List.of(item));
-        return l;
     }
 
     @Test
@@ -76,17 +65,9 @@ class KddWatchHistoryTest {
                     .endMetadata().withItems(rr1, w2).build()).once();
             server.expect().get().withPath(nodes + "?allowWatchBookmarks=true&resourceVersion=30&watch=true").andUpgradeToWebSocket().open()
                     .waitFor(8_000).andEmit(new WatchEventBuilder().withType("BOOKMARK").withObject(versioned(rr1, "31")).build()).done().once();
-            for (String plural : KddView.CRDS) {
-                String path = "/apis/crd.projectcalico.org/v1/" + plural;
-                server.expect().get().withPath(path).andReturn(200, list(plural.equals("bgppeers")
-                        ? KddObjects.calico("BGPPeer", "peer-to-rrs", "{\"nodeSelector\":\"all()\",\"peerSelector\":\"all()\"}")
-                        : KddObjects.calico("BGPConfiguration", "default", "{\"nodeToNodeMeshEnabled\":false}"))).once();
-                server.expect().get().withPath(path + "?allowWatchBookmarks=true&resourceVersion=10&watch=true").andUpgradeToWebSocket().open()
-                        .waitFor(8_000).andEmit(new WatchEventBuilder().withType("BOOKMARK").withObject(versioned(rr1, "11")).build()).done().once();
-            }
-            Path kubeconfig = dir.resolve("kubeconfig");
-            Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: t\n  cluster:\n    server: http://127.0.0.1:"
-                    + server.getPort() + "\ncontexts:\n- name: t\n  context: {cluster: t, user: u}\ncurrent-context: t\nusers:\n- name: u\n  user: {token: x}\n");
+            KddObjects.expectCrds(server, 8_000, KddObjects.calico("BGPPeer", "peer-to-rrs", "{\"nodeSelector\":\"all()\",\"peerSelector\":\"all()\"}"),
+                    KddObjects.calico("BGPConfiguration", "default", "{\"nodeToNodeMeshEnabled\":false}"));
+            Path kubeconfig = ApiServerStandIn.kubeconfig(dir, "http://127.0.0.1:" + server.getPort());
             BlockingQueue<ReflectorConfig> configs = new LinkedBlockingQueue<>();
             KddSettings s = KddSettings.of(kubeconfig, null, null, null, null, null, null)
                     .withTimings(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(60))

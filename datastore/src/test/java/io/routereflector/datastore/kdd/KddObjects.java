@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Calico-shaped Kubernetes objects as calico/node and calicoctl leave them in a KDD cluster. */
@@ -37,7 +36,7 @@ public final class KddObjects {
 
     public static ResourceDefinitionContext crd(String plural) {
         return new ResourceDefinitionContext.Builder().withGroup(KddDatastore.CRD_GROUP).withVersion("v1").withPlural(plural)
-                .withKind(plural.equals("bgppeers") ? "BGPPeer" : "BGPConfiguration").withNamespaced(false).build();
+                .withKind(KddView.kindOf(plural)).withNamespaced(false).build();
     }
 
     /** A crd.projectcalico.org/v1 object; {@code specJson} as calicoctl writes it. */
@@ -64,11 +63,11 @@ public final class KddObjects {
      * open for {@code openMillis} (for a server scripted to send what CRUD mode cannot).
      */
     public static void expectCrds(KubernetesMockServer server, long openMillis, GenericKubernetesResource... items) {
-        for (String plural : List.of("bgppeers", "bgpconfigurations")) {
+        for (String plural : KddView.CRDS) {
             String path = "/apis/crd.projectcalico.org/v1/" + plural;
             GenericKubernetesResourceList list = new GenericKubernetesResourceList();
             list.setMetadata(new ListMetaBuilder().withResourceVersion("10").build());
-            String kind = plural.equals("bgppeers") ? "BGPPeer" : "BGPConfiguration";
+            String kind = KddView.kindOf(plural);
             list.setItems(java.util.Arrays.stream(items).filter(i -> i.getKind().equals(kind)).toList());
             server.expect().get().withPath(path).andReturn(200, list).once();
             server.expect().get().withPath(path + "?allowWatchBookmarks=true&resourceVersion=10&watch=true").andUpgradeToWebSocket().open()

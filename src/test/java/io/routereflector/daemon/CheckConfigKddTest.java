@@ -43,6 +43,22 @@ class CheckConfigKddTest {
         assertEquals("routereflector: KUBECONFIG " + broken + ": no current context with a cluster server URL", empty.err().strip());
     }
 
+    /** calico/node's K8S_API_ENDPOINT and K8S_API_TOKEN, without a kubeconfig; an unauthorised server is one clear error. */
+    @Test
+    void theK8sVariablesReachTheServerWithoutAKubeconfig() {
+        try (ApiServerStandIn api = new ApiServerStandIn().start(); KubernetesClient c = api.client()) {
+            KddObjects.cluster(c, "10.0.0.1", "10.0.0.2", "10.0.0.11", "10.0.0.12");
+            CheckConfigCommandTest.Run run = CheckConfigCommandTest.run(Map.of("DATASTORE_TYPE", "kubernetes", "K8S_API_ENDPOINT", api.url(),
+                    "K8S_API_TOKEN", "stand-in", "NODENAME", "rr2"));
+            assertEquals(0, run.exit(), run.err() + run.out());
+            assertTrue(run.out().startsWith("router id 10.0.0.2, cluster id 244.0.0.1, AS 64512"), run.out());
+        }
+        CheckConfigCommandTest.Run nowhere = CheckConfigCommandTest.run(Map.of("DATASTORE_TYPE", "kubernetes", "NODENAME", "rr1",
+                "K8S_CA_FILE", "/nonexistent/ca.pem", "K8S_API_ENDPOINT", "https://127.0.0.1:1"));
+        assertEquals(2, nowhere.exit());
+        assertEquals("routereflector: K8S_CA_FILE /nonexistent/ca.pem: no such readable file (a PEM file is expected)", nowhere.err().strip());
+    }
+
     @Test
     void checkConfigReadsTheClusterFromTheApiServer(@TempDir Path dir) throws Exception {
         try (ApiServerStandIn api = new ApiServerStandIn().start(); KubernetesClient c = api.client()) {

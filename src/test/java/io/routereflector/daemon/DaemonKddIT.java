@@ -57,8 +57,8 @@ class DaemonKddIT {
         assertEquals(List.of(), Testbed.namespaces(), "namespaces left behind");
     }
 
-    private static DaemonProcess reflector(String name, Path kubeconfig, Testbed testbed, int metrics) {
-        return DaemonProcess.startJar(name, List.of("run", "--admin-listen", "127.0.0.1:" + DaemonProcess.freePort(),
+    private static DaemonProcess reflector(String name, Path kubeconfig, Testbed testbed, int metrics, int admin) {
+        return DaemonProcess.startJar(name, List.of("run", "--admin-listen", "127.0.0.1:" + admin,
                         "--metrics-listen", "127.0.0.1:" + metrics),
                 Map.of("DATASTORE_TYPE", "kubernetes", "KUBECONFIG", kubeconfig.toString(), "NODENAME", name,
                         "STATE_DIRECTORY", testbed.workDir().resolve(name + "-state").toString()), testbed.workDir());
@@ -99,8 +99,9 @@ class DaemonKddIT {
             ClientSessions sessions = new ClientSessions().gobgp("w1 (GoBGP)", w1, RR1).bird("w2 (BIRD 1.6)", w2, "reflector")
                     .bird("w3 (BIRD 2, rr2)", w3, "reflector").gobgp("w4 (GoBGP)", w4, RR1).gobgp("w5 (GoBGP)", w5, RR1);
             int metrics1 = DaemonProcess.freePort();
-            try (DaemonProcess rr1 = reflector("rr1", kubeconfig, testbed, metrics1); DaemonProcess rr2 = reflector("rr2", kubeconfig, testbed,
-                    DaemonProcess.freePort())) {
+            String admin1 = "127.0.0.1:" + DaemonProcess.freePort();
+            try (DaemonProcess rr1 = reflector("rr1", kubeconfig, testbed, metrics1, Integer.parseInt(admin1.substring(10)));
+                 DaemonProcess rr2 = reflector("rr2", kubeconfig, testbed, DaemonProcess.freePort(), DaemonProcess.freePort())) {
                 Supplier<String> diag = () -> rr1.diagnostics() + rr2.diagnostics() + testbed.diagnostics();
                 try {
                     String started = rr1.awaitStarted();
@@ -199,6 +200,9 @@ class DaemonKddIT {
                     api.stop();
                     rr1.awaitLine("Kubernetes API: version probe", Duration.ofSeconds(15));
                     Await.until("rr1 reports the datastore degraded", UP, () -> datastoreDegraded(metrics1), diag);
+                    OpsIT.Cli status = OpsIT.cli("status", "--admin", admin1);
+                    assertTrue(status.out().contains("datastore: DEGRADED: Kubernetes API"), status.out());
+                    System.out.println("routereflector status during the outage:\n" + status.out());
                     DaemonProcess.sleep(3000);
                     after = sessions.snapshot();
                     System.out.println(ClientSessions.table("API server down (health DEGRADED)", before, after));
@@ -207,6 +211,7 @@ class DaemonKddIT {
                     api.start();
                     rr1.awaitLine("the server is back", Duration.ofSeconds(20));
                     Await.until("rr1 reports the datastore healthy", UP, () -> !datastoreDegraded(metrics1), diag);
+                    assertTrue(OpsIT.cli("status", "--admin", admin1).out().contains("datastore: HEALTHY"), diag.get());
                     k.nodes().withName("w5").delete();
                     sessions.awaitDown("w5 (GoBGP)", Duration.ofSeconds(10), diag);
                     Map<String, ClientSessions.Session> last = sessions.snapshot();

@@ -6,6 +6,8 @@ import io.routereflector.datastore.derive.Derivation;
 import io.routereflector.datastore.derive.Identity;
 import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.rib.PeerRole;
+import io.routereflector.rib.policy.ExportPolicy;
+import io.routereflector.wire.nlri.IpPrefix;
 import org.junit.jupiter.api.Test;
 
 import java.net.Inet4Address;
@@ -108,6 +110,27 @@ class EtcdViewTest {
         keys.put(R + "nodes/w3", b("{\"metadata\":{\"name\":\"w3\"},\"spec\":{\"bgp\":{\"ipv4Address\":\"10.0.0.13/24\"}}}"));
         v.replaceV3(keys);
         assertEquals(3, v.derive(Identity.node("rr1"), null).config().peers().size());
+    }
+
+    /** Issue 15 §1 from etcd: ippools/ and bgpfilters/ keys (libcalico-go's values, type meta or not) make the export policy. */
+    @Test
+    void ipPoolsAndBgpFiltersUnderTheirKeysMakeTheExportPolicy() {
+        EtcdView v = new EtcdView();
+        Map<String, byte[]> keys = cluster();
+        keys.put(R + "ippools/default-ipv4-ippool", b("{\"kind\":\"IPPool\",\"apiVersion\":\"projectcalico.org/v3\","
+                + "\"metadata\":{\"name\":\"default-ipv4-ippool\",\"uid\":\"1\"},\"spec\":{\"cidr\":\"10.64.0.0/16\","
+                + "\"ipipMode\":\"Always\",\"natOutgoing\":true,\"blockSize\":26}}"));
+        keys.put(R + "bgpfilters/hide", b("{\"metadata\":{\"name\":\"hide\"},\"spec\":{\"exportV4\":"
+                + "[{\"action\":\"Reject\",\"matchOperator\":\"Equal\",\"cidr\":\"10.64.9.0/26\"}]}}"));
+        keys.put(R + "bgppeers/peer-with-route-reflectors", b(PEER_WITH_RRS.replace("\"route-reflector == 'true'\"}",
+                "\"route-reflector == 'true'\",\"filters\":[\"hide\"]}")));
+        v.replaceV3(keys);
+        Derivation d = v.derive(Identity.node("rr1"), null);
+        assertEquals(List.of(), d.problems());
+        ExportPolicy policy = d.config().peers().get(0).exportPolicy();
+        assertTrue(policy.evaluate(IpPrefix.parse("10.64.1.0/26")).accepted());
+        assertTrue(!policy.evaluate(IpPrefix.parse("10.64.9.0/26")).accepted());
+        assertTrue(!policy.evaluate(IpPrefix.parse("0.0.0.0/0")).accepted());
     }
 
     private static Map<String, String> legacy() {

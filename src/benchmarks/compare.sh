@@ -6,6 +6,7 @@
 #   src/benchmarks/compare.sh                              # every scenario, the sizes, 5 runs each
 #   src/benchmarks/compare.sh --quick --runs 1             # small sizes, one run: a few minutes
 #   src/benchmarks/compare.sh --scenarios A --nodes "250 1000" --runs 3
+#   src/benchmarks/compare.sh --scenarios "B D" --nodes-b "500 1000" --tables "10x20000" --runs 1
 #
 # Needs root (namespaces), java 17, bird2, gobgpd/gobgp, etcd (scenario C), and a built jar
 # (mvn -B -DskipTests package). The namespace holds 198.18.0.0/15 as "AnyIP" (TESTBED.md): the
@@ -18,6 +19,9 @@ runs=5
 scenarios="A B C D"
 impls="routereflector bird gobgp"
 nodes_a="250 1000 2500"
+nodes_b=""
+tables=""
+idle=10
 stores="file etcd"
 quick=0
 ns=rrb-bench
@@ -28,6 +32,8 @@ extra_args=""
 usage() {
     sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     echo "options: --runs N  --scenarios \"A B C D\"  --impls \"routereflector bird gobgp\"  --nodes \"250 1000 2500\" (A)"
+    echo "         --nodes-b \"500 1000\" (B, default 1000)  --tables \"2x100000 10x20000\" (D: speakers x blocks, the default)"
+    echo "         --idle SECONDS (A: every session held up this long after convergence, then the idle RSS; default 10, 0 = none)"
     echo "         --stores \"file etcd\" (C, ours)  --quick  --ns NAME  --out DIR"
     echo "         --bench-args \"ARGS\" (added to every bench run, e.g. \"--connect-rate 100\")"
 }
@@ -38,6 +44,9 @@ while [ $# -gt 0 ]; do
         --scenarios) scenarios=$2; shift 2 ;;
         --impls) impls=$2; shift 2 ;;
         --nodes) nodes_a=$2; shift 2 ;;
+        --nodes-b) nodes_b=$2; shift 2 ;;
+        --tables) tables=$2; shift 2 ;;
+        --idle) idle=$2; shift 2 ;;
         --stores) stores=$2; shift 2 ;;
         --quick) quick=1; shift ;;
         --bench-args) extra_args=$2; shift 2 ;;
@@ -48,27 +57,31 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$runs" in ''|*[!0-9]*) echo "--runs: a number" >&2; exit 2 ;; esac
+case "$idle" in ''|*[!0-9]*) echo "--idle: a number of seconds" >&2; exit 2 ;; esac
 [ "$runs" -ge 1 ] && [ "$runs" -le 20 ] || { echo "--runs: 1..20" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "compare.sh: needs root (network namespaces)" >&2; exit 2; }
 
 # Sizes: the presets, or small ones for a quick check.
 # *_args shape the cluster (also given to `bench config`), *_run only the load of `bench`.
 if [ "$quick" = 1 ]; then
-    b_args="--nodes 250"
+    nodes_b=${nodes_b:-250}
     b_run="--churn-duration 30 --drop-every 10 --drop-for 5"
     c_args="--nodes 250 --join 20"
     c_run=""
-    d_args="--table 20000"
+    tables=${tables:-2x20000}
 else
-    b_args="--nodes 1000"
+    nodes_b=${nodes_b:-1000}
     # B and C measure what happens after the start, so every reflector gets its 1000 nodes at
     # 100 dials/s: BIRD refuses most of a thousand simultaneous dials and then waits out its error
     # timers for minutes (scenario A measures exactly that).
     b_run="--connect-rate 100"
     c_run="--connect-rate 100"
     c_args="--nodes 1000"
-    d_args=""
+    tables=${tables:-2x100000 10x20000}
 fi
+for t in $tables; do
+    case "$t" in [1-9]*x[1-9]*) ;; *) echo "--tables: SPEAKERSxBLOCKS, e.g. 10x20000 (not $t)" >&2; exit 2 ;; esac
+done
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=${out:-$root/src/benchmarks/results/$stamp}
@@ -228,15 +241,17 @@ run_one() {
 for scenario in $scenarios; do
     case "$scenario" in
         A) sizes=$nodes_a ;;
+        B) sizes=$nodes_b ;;
+        D) sizes=$tables ;;
         *) sizes=x ;;
     esac
     for size in $sizes; do
         run_args=""
         case "$scenario" in
-            A) args="--nodes $size" ;;
-            B) args=$b_args; run_args=$b_run ;;
+            A) args="--nodes $size"; [ "$idle" = 0 ] || run_args="--idle $idle" ;;
+            B) args="--nodes $size"; run_args=$b_run ;;
             C) args=$c_args; run_args=$c_run ;;
-            D) args=$d_args ;;
+            D) args="--speakers ${size%x*} --table ${size#*x}" ;;
             *) echo "compare.sh: unknown scenario $scenario" >&2; exit 2 ;;
         esac
         for n in $(seq 1 "$runs"); do

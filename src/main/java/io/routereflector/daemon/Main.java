@@ -1,7 +1,11 @@
 package io.routereflector.daemon;
 
+import io.routereflector.daemon.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
+
+import java.util.concurrent.Callable;
 
 /**
  * The {@code routereflector} command: {@code run} (the default), {@code check-config}, {@code status},
@@ -10,12 +14,14 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "routereflector",
         mixinStandardHelpOptions = true,
+        // -h/--help and -V/--version on every subcommand too: `routereflector status --help` prints its usage.
+        scope = ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = "A BGP-4 route reflector for Calico clusters.",
         subcommands = {RunCommand.class, CheckConfigCommand.class, StatusCommand.class, RoutesCommand.class, HealthCommand.class,
-                ShutdownCommand.class, io.routereflector.daemon.bench.BenchCommand.class, VersionCommand.class, DecodeCommand.class,
+                ShutdownCommand.class, BenchCommand.class, VersionCommand.class, DecodeCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Main implements java.util.concurrent.Callable<Integer> {
+public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -5,6 +5,9 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +85,33 @@ class MainTest {
             assertTrue(description.length > 0, entry.getKey() + " has no description");
             String summary = description[0].strip();
             assertTrue(summary.endsWith("."), "summary of " + entry.getKey() + " ends mid-sentence: " + summary);
+        }
+    }
+
+    /** `routereflector COMMAND --help` (and `bench config --help`) prints that command's usage and exits 0. */
+    @Test
+    void everyCommandAnswersHelp() {
+        List<String[]> paths = new ArrayList<>();
+        collect(Main.commandLine(), new String[0], paths);
+        for (String[] path : paths) {
+            String[] args = Arrays.copyOf(path, path.length + 1);
+            args[path.length] = "--help";
+            Run run = run(args);
+            String shown = String.join(" ", args);
+            assertEquals(0, run.exit(), shown + ": " + run.err());
+            assertTrue(run.out().contains("Usage: routereflector " + String.join(" ", path)), shown + ": " + run.out());
+        }
+    }
+
+    private static void collect(CommandLine cli, String[] path, List<String[]> paths) {
+        for (var entry : cli.getSubcommands().entrySet()) {
+            if (entry.getKey().equals("help")) {
+                continue;
+            }
+            String[] sub = Arrays.copyOf(path, path.length + 1);
+            sub[path.length] = entry.getKey();
+            paths.add(sub);
+            collect(entry.getValue(), sub, paths);
         }
     }
 }

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @Command(name = "bench",
         description = {"Simulate N Calico nodes against a reflector and report how it copes.",
-                "Each node is one BGP speaker with its own source address; the report gives session set-up, convergence, propagation under churn, update pauses during membership",
-                "changes, resets, and the reflector's CPU and peak RSS (--reflector-pid)."},
+                "Each node is one BGP speaker with its own source address. The report gives session set-up,",
+                "convergence, propagation under churn, update pauses during membership changes, resets,",
+                "and the reflector's CPU, peak and idle RSS (--reflector-pid, --idle)."},
         subcommands = {BenchConfigCommand.class, BenchSummaryCommand.class},
         footer = {"", "Scenarios (sizes default to the issue's presets):",
                 "  A  cold start: N nodes (1000) × K blocks (4) dial at once",
@@ -93,6 +94,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--probe-rate", paramLabel = "PER_S", defaultValue = "50", description = "C: probe events per second that time update pauses (default ${DEFAULT-VALUE}).")
     int probeRate = 50;
 
+    @Option(names = "--idle", paramLabel = "SECONDS",
+            description = "A, D: after convergence keep every session up this long, then report the reflector's RSS and its CPU over that time (default 0: no idle phase).")
+    int idle;
+
     @Option(names = "--reflector-pid", paramLabel = "PID", description = "The reflector's process: its CPU seconds and peak RSS are reported.")
     Long reflectorPid;
 
@@ -148,7 +153,9 @@ public final class BenchCommand implements Callable<Integer> {
             switch (plan.scenario) {
                 case A:
                 case D:
-                    scenarios.coldStart(members, "");
+                    if (scenarios.coldStart(members, "") && idle > 0) {
+                        sampler.idle(report, Math.min(TimeUnit.SECONDS.toNanos(idle), deadline - System.nanoTime()));
+                    }
                     break;
                 case B:
                     scenarios.churn(members);
@@ -304,6 +311,23 @@ public final class BenchCommand implements Callable<Integer> {
                     after = s;
                 }
             }
+        }
+
+        /** Holds every session up for {@code nanos}, then reports the RSS at its end and the CPU it took. */
+        void idle(Report report, long nanos) throws InterruptedException {
+            if (before == null) {
+                return;
+            }
+            ProcessStats start = ProcessStats.read(pid);
+            TimeUnit.NANOSECONDS.sleep(Math.max(0, nanos));
+            ProcessStats end = ProcessStats.read(pid);
+            if (start == null || end == null) {
+                report.note("reflector pid " + pid + " gone during the idle phase");
+                return;
+            }
+            report.add("reflector_idle_cpu_s", round((end.cpuMillis() - start.cpuMillis()) / 1000.0), "s",
+                    "CPU the reflector used while idle (--idle: every session up, no route changing)");
+            report.add("reflector_rss_idle_mib", round(end.rssKib() / 1024.0), "MiB", "RSS at the end of the idle phase");
         }
 
         void report(Report report) {

@@ -76,7 +76,7 @@ class BenchCommandTest {
             int port = reflector.peers().listening().get(0).getPort();
             JsonNode f = bench(dir.resolve("a.json"), "--scenario", "A", "--nodes", Integer.toString(NODES),
                     "--reflector", "127.0.0.1:" + port, "--timeout", "60", "--max-duration", "90",
-                    "--reflector-pid", Long.toString(ProcessHandle.current().pid()));
+                    "--reflector-pid", Long.toString(ProcessHandle.current().pid()), "--idle", "1");
             assertEquals(NODES, f.get("established").asInt());
             assertEquals(NODES, f.get("converged").asInt());
             assertTrue(f.get("convergence_ms").asDouble() > 0, f.toString());
@@ -87,6 +87,10 @@ class BenchCommandTest {
             // Each node got the 19 others' UPDATEs (one per announcing node: their 4 blocks share attributes) and End-of-RIB.
             assertTrue(f.get("updates_received").asLong() >= (long) NODES * NODES, f.toString());
             assertTrue(f.get("reflector_cpu_s").asDouble() >= 0, f.toString());
+            // --idle 1: the sessions were held a second after convergence, then the RSS read (this JVM's).
+            assertTrue(f.get("reflector_rss_idle_mib").asDouble() > 0, f.toString());
+            assertTrue(f.get("reflector_idle_cpu_s").asDouble() >= 0, f.toString());
+            assertEquals(0, f.get("sessions_reset").asInt());
         } finally {
             reflector.close();
         }

@@ -91,7 +91,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
             if (p.role() == PeerRole.EBGP && !p.keepOriginalNextHop()) {
                 out.printf("warning: eBGP peer %s (AS %d) gets this reflector as next hop of every route it is sent, "
                         + "so it would send that traffic here, to a host that does not forward it; set keepOriginalNextHop: true "
-                        + "on its BGPPeer unless this host routes for the cluster%n", p.address().getHostAddress(), p.remoteAs());
+                        + "on its BGPPeer unless this host routes for the cluster%n", p.key(), p.remoteAs());
             }
         }
     }

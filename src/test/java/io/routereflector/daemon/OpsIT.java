@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,6 +62,15 @@ class OpsIT {
     static final long AS = 64512;
     /** The BGP port of this run: the nodes' configured listen port, which calico/node writes into their names. */
     private int bgpPort;
+
+    /** How status, routes, metrics and the log name a node here: its address and the cluster's port, which is not 179. */
+    private String at(String address) {
+        return address + ":" + bgpPort;
+    }
+
+    private String table(String address) {
+        return Pattern.quote(at(address));
+    }
 
     @TempDir
     Path dir;
@@ -197,11 +207,11 @@ class OpsIT {
                     () -> probe(metrics + "/readyz") == 503, () -> body(metrics + "/readyz"));
             assertTrue(body(metrics + "/readyz").contains("no peer Established (0/4)"));
             Cli down = cli("status", "--admin", admin);
-            assertTrue(down.out().matches("(?s).*\\| " + A.replace(".", "\\.") + " +\\| node specific \\| start \\| [0-9:]{8} \\| "
+            assertTrue(down.out().matches("(?s).*\\| " + table(A) + " +\\| node specific \\| start \\| [0-9:]{8} \\| "
                     + "(Active|Connect|OpenSent|Idle) Received: Cease / Administrative shutdown +\\|.*"), down.out());
             Map<String, PrometheusText.Family> after = PrometheusText.parse(body(metrics + "/metrics"));
             assertEquals(1.0, PrometheusText.value(after, "routereflector_notifications_total",
-                    Map.of("peer", A, "direction", "received", "code", "6", "subcode", "2")));
+                    Map.of("peer", at(A), "direction", "received", "code", "6", "subcode", "2")));
             assertEquals(0.0, PrometheusText.value(after, "bird_protocol_up", Map.of("name", node("231"))));
             Cli unhealthy = cli("health", "--admin", admin);
             assertEquals(1, unhealthy.exit(), unhealthy.out());
@@ -227,10 +237,10 @@ class OpsIT {
         Cli status = cli("status", "--admin", admin);
         assertEquals(0, status.exit(), status.err());
         String out = status.out();
-        assertTrue(out.contains("| PEER ADDRESS |   PEER TYPE   | STATE |  SINCE   |"), out);
-        assertTrue(out.matches("(?s).*\\| 127\\.0\\.0\\.231 +\\| node specific \\| up    \\| [0-9:]{8} \\| Established +\\|.*"), out);
-        assertTrue(out.matches("(?s).*\\| 127\\.0\\.0\\.232 +\\| node specific \\| up    \\|.*"), out);
-        assertTrue(out.matches("(?s).*\\| 127\\.0\\.0\\.233 +\\| node specific \\| start \\| [0-9:]{8} \\| Active Socket: Connection refused +\\|.*"), out);
+        assertTrue(out.matches("(?s).*\\| +PEER ADDRESS +\\|   PEER TYPE   \\| STATE \\|  SINCE   \\|.*"), out);
+        assertTrue(out.matches("(?s).*\\| " + table(A) + " +\\| node specific \\| up    \\| [0-9:]{8} \\| Established +\\|.*"), out);
+        assertTrue(out.matches("(?s).*\\| " + table(B) + " +\\| node specific \\| up    \\|.*"), out);
+        assertTrue(out.matches("(?s).*\\| " + table(DOWN) + " +\\| node specific \\| start \\| [0-9:]{8} \\| Active Socket: Connection refused +\\|.*"), out);
         assertTrue(out.matches("(?s).*\\| 127\\.0\\.0\\.234 +\\| global +\\| start \\|.*"), out);
         assertTrue(out.contains("No IPv6 peers found."), out);
 
@@ -247,7 +257,8 @@ class OpsIT {
         assertTrue(detail.matches("(?s).*    Export updates: +1 +0 +0 +0 +1\n.*"), detail);
 
         JsonNode json = new ObjectMapper().readTree(cli("status", "--admin", admin, "--json", node("232")).out());
-        assertEquals("127.0.0.232", json.at("/peer/address").asText());
+        assertEquals(at(B), json.at("/peer/address").asText());
+        assertEquals(B, json.get("neighborAddress").asText());
         assertEquals("rr client", json.get("role").asText());
         assertTrue(json.get("holdRemaining").asLong() > 200, json.toString());
         assertEquals(1, json.at("/routes/imported").asLong());
@@ -262,14 +273,14 @@ class OpsIT {
         assertEquals(0, routes.exit(), routes.err());
         String out = routes.out();
         assertTrue(out.startsWith("10.231.0.0/24  (1 path, best by only path)\n"), out);
-        assertTrue(out.contains("  * via 127.0.0.231 from 127.0.0.231 (rr client, path id 1)\n"), out);
+        assertTrue(out.contains("  * via 127.0.0.231 from " + at(A) + " (rr client, path id 1)\n"), out);
         assertTrue(out.contains("        communities 64512:100\n"), out);
-        assertTrue(out.contains("        advertised to 127.0.0.232\n"), out);
+        assertTrue(out.contains("        advertised to " + at(B) + "\n"), out);
         Cli covering = cli("routes", "--admin", admin, "--json", "10.232.0.7");
         JsonNode json = new ObjectMapper().readTree(covering.out());
         assertEquals(1, json.get("total").asInt(), covering.out());
         assertEquals("10.232.0.0/24", json.at("/routes/0/prefix").asText());
-        assertEquals("[\"127.0.0.231\"]", json.at("/routes/0/paths/0/advertisedTo").toString());
+        assertEquals("[\"" + at(A) + "\"]", json.at("/routes/0/paths/0/advertisedTo").toString());
         Cli all = cli("routes", "--admin", admin);
         assertTrue(all.out().endsWith("2 prefixes\n"), all.out());
         assertEquals(1, cli("routes", "--admin", admin, "10.99.0.0/24").exit());
@@ -301,13 +312,13 @@ class OpsIT {
         assertEquals(0.0, PrometheusText.value(m, "bird_protocol_changes_withdraw_import_receive_count", a));
         double uptime = PrometheusText.value(m, "bird_protocol_uptime", a);
         assertTrue(uptime >= 0 && uptime < 120, "uptime " + uptime);
-        assertEquals(6.0, PrometheusText.value(m, "routereflector_session_state", Map.of("peer", A)));
+        assertEquals(6.0, PrometheusText.value(m, "routereflector_session_state", Map.of("peer", at(A))));
         assertEquals("counter", m.get("routereflector_messages_received_total").type());
-        assertEquals(1.0, PrometheusText.value(m, "routereflector_messages_received_total", Map.of("peer", A, "type", "UPDATE")),
+        assertEquals(1.0, PrometheusText.value(m, "routereflector_messages_received_total", Map.of("peer", at(A), "type", "UPDATE")),
                 "one announcement (the simulated node sends no End-of-RIB unless told)");
-        assertTrue(PrometheusText.value(m, "routereflector_messages_sent_total", Map.of("peer", A, "type", "UPDATE")) >= 2,
+        assertTrue(PrometheusText.value(m, "routereflector_messages_sent_total", Map.of("peer", at(A), "type", "UPDATE")) >= 2,
                 "B's route and End-of-RIB");
-        assertEquals(1.0, PrometheusText.value(m, "routereflector_messages_received_total", Map.of("peer", A, "type", "OPEN")));
+        assertEquals(1.0, PrometheusText.value(m, "routereflector_messages_received_total", Map.of("peer", at(A), "type", "OPEN")));
         assertEquals(2.0, PrometheusText.value(m, "routereflector_rib_prefixes", Map.of("family", "ipv4-unicast")));
         assertEquals(1.0, PrometheusText.value(m, "routereflector_update_groups", Map.of()));
         assertEquals(2.0, PrometheusText.value(m, "routereflector_update_group_members", Map.of("group", "0")));
@@ -318,7 +329,7 @@ class OpsIT {
                 "JVM and GC binders");
     }
 
-    private static void checkLog(String log) throws Exception {
+    private void checkLog(String log) throws Exception {
         assertFalse(log.contains(PASSWORD), "the MD5 password appears in the log");
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> lines = new ArrayList<>();
@@ -330,10 +341,10 @@ class OpsIT {
         assertTrue(lines.stream().anyMatch(n -> n.get("message").asText().startsWith("started: router id 127.0.0.230, cluster id 224.0.0.1")), log);
         assertTrue(lines.stream().anyMatch(n -> n.get("message").asText().startsWith("configuration applied: initial")
                 && n.get("message").asText().contains("127.0.0.234 (global, rr client)")), log);
-        assertTrue(lines.stream().anyMatch(n -> A.equals(n.path("peer").asText()) && n.get("message").asText().contains("-> Established on event")), log);
-        assertTrue(lines.stream().anyMatch(n -> A.equals(n.path("peer").asText())
+        assertTrue(lines.stream().anyMatch(n -> at(A).equals(n.path("peer").asText()) && n.get("message").asText().contains("-> Established on event")), log);
+        assertTrue(lines.stream().anyMatch(n -> at(A).equals(n.path("peer").asText())
                 && n.get("message").asText().contains("received NOTIFICATION Cease / Administrative shutdown")), log);
-        assertTrue(lines.stream().anyMatch(n -> DOWN.equals(n.path("peer").asText()) && n.get("message").asText().contains("Connection refused")), log);
+        assertTrue(lines.stream().anyMatch(n -> at(DOWN).equals(n.path("peer").asText()) && n.get("message").asText().contains("Connection refused")), log);
     }
 
     private static int probe(String url) {

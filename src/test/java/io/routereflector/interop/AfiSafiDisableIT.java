@@ -2,6 +2,7 @@ package io.routereflector.interop;
 
 import io.netty.channel.EventLoopGroup;
 import io.routereflector.reflector.session.Transport;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.PeerRouteStats;
 import io.routereflector.speaker.SimSpeaker;
 import io.routereflector.testbed.Await;
@@ -130,7 +131,7 @@ class AfiSafiDisableIT {
 
     private static PeerRouteStats stats(InteropReflector reflector) {
         try {
-            return reflector.reflector().query(rib -> rib.peerStats().get(InteropReflector.ip(SPEAKER)));
+            return reflector.reflector().query(rib -> rib.peerStats().get(PeerKey.of(InteropReflector.ip(SPEAKER))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

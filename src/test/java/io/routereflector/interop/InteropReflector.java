@@ -7,6 +7,7 @@ import io.routereflector.reflector.config.ReflectorConfig;
 import io.routereflector.reflector.session.PeerSession;
 import io.routereflector.reflector.session.SessionState;
 import io.routereflector.reflector.session.Transport;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.PeerRole;
 import io.routereflector.rib.Path;
 import io.routereflector.rib.RouteEntry;
@@ -163,7 +164,7 @@ final class InteropReflector implements AutoCloseable {
     /** The route counters of {@code peer}'s session as the RIB keeps them. */
     io.routereflector.rib.PeerRouteStats routeStats(String peer) {
         try {
-            return reflector.query(rib -> rib.peerStats().get(ip(peer)));
+            return reflector.query(rib -> rib.peerStats().get(PeerKey.of(ip(peer))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

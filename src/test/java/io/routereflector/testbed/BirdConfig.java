@@ -17,7 +17,10 @@ final class BirdConfig {
         out.append("router id ").append(config.routerId()).append(";\n");
         out.append("log stderr all;\n");
         if (!two) {
-            out.append("listen bgp address ").append(local).append(";\n");
+            out.append("listen bgp address ").append(local).append(config.listenPort() != 179 ? " port " + config.listenPort() : "")
+                    .append(";\n");
+        } else if (config.listenPort() != 179) {
+            throw new IllegalArgumentException("a BIRD 2 peer listens on 179 here; give another listen port to BIRD 1.6 or GoBGP");
         }
         out.append("protocol device { scan time 2; }\n");
         // The connected network resolves next hops (multihop sessions resolve them recursively).

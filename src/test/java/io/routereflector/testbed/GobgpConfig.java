@@ -20,6 +20,7 @@ final class GobgpConfig {
         out.append("  router-id = \"").append(config.routerId()).append("\"\n");
         if (config.listen()) {
             out.append("  local-address-list = [\"").append(local).append("\"]\n");
+            out.append("  port = ").append(config.listenPort()).append('\n');
         } else {
             out.append("  port = -1\n"); // dial out only
         }

@@ -8,11 +8,20 @@ import java.util.List;
  *
  * @param clusterId cluster id when the peer reflects to {@link Neighbor#rrClient()} neighbors, else empty
  * @param listen    false: the peer only dials out (GoBGP {@code port = -1})
+ * @param listenPort the port it listens on when it does (179 unless a BGPPeer's {@code peerIP} gives another)
  */
 public record PeerConfig(long as, String routerId, boolean ipv6, List<StaticRoute> routes,
-                         List<Neighbor> neighbors, String clusterId, boolean listen) {
+                         List<Neighbor> neighbors, String clusterId, boolean listen, int listenPort) {
+
+    public PeerConfig(long as, String routerId, boolean ipv6, List<StaticRoute> routes, List<Neighbor> neighbors,
+                      String clusterId, boolean listen) {
+        this(as, routerId, ipv6, routes, neighbors, clusterId, listen, 179);
+    }
 
     public PeerConfig {
+        if (listenPort < 1 || listenPort > 0xFFFF) {
+            throw new IllegalArgumentException("listen port is 1..65535: " + listenPort);
+        }
         routes = List.copyOf(routes);
         neighbors = List.copyOf(neighbors);
         if (!routerId.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
@@ -38,18 +47,22 @@ public record PeerConfig(long as, String routerId, boolean ipv6, List<StaticRout
     }
 
     public PeerConfig withNeighbors(Neighbor... values) {
-        return new PeerConfig(as, routerId, ipv6, routes, List.of(values), clusterId, listen);
+        return new PeerConfig(as, routerId, ipv6, routes, List.of(values), clusterId, listen, listenPort);
     }
 
     public PeerConfig withRoutes(StaticRoute... values) {
-        return new PeerConfig(as, routerId, ipv6, List.of(values), neighbors, clusterId, listen);
+        return new PeerConfig(as, routerId, ipv6, List.of(values), neighbors, clusterId, listen, listenPort);
     }
 
     public PeerConfig withClusterId(String value) {
-        return new PeerConfig(as, routerId, ipv6, routes, neighbors, value, listen);
+        return new PeerConfig(as, routerId, ipv6, routes, neighbors, value, listen, listenPort);
     }
 
     public PeerConfig withListen(boolean value) {
-        return new PeerConfig(as, routerId, ipv6, routes, neighbors, clusterId, value);
+        return new PeerConfig(as, routerId, ipv6, routes, neighbors, clusterId, value, listenPort);
+    }
+
+    public PeerConfig withListenPort(int value) {
+        return new PeerConfig(as, routerId, ipv6, routes, neighbors, clusterId, listen, value);
     }
 }

@@ -1,26 +1,26 @@
 package io.routereflector.reflector;
 
 import io.routereflector.reflector.session.Negotiated;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.RibPeer;
 import io.routereflector.wire.capability.GracefulRestart;
 import io.routereflector.wire.capability.LongLivedGracefulRestart;
 import io.routereflector.wire.nlri.AddressFamily;
 
-import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * What the reflector keeps of one peer address between and across its sessions: its RIB identity,
+ * What the reflector keeps of one peer (address and port) between and across its sessions: its RIB identity,
  * what its last OPEN said about graceful restart, the families whose stale paths we keep for it, and
  * its part in our own restart's selection deferral. Created at its first Established session, dropped
  * once nothing of it is left ({@link #isIdle}). RIB thread only.
  */
 final class PeerState {
 
-    final InetAddress address;
+    final PeerKey key;
     /** Keys the peer's tables in the RIB; kept across its sessions, so stale paths stay its own. */
     final int id;
     /** The Established session as the RIB knows it; null while down. */
@@ -39,8 +39,8 @@ final class PeerState {
     /** RFC 4724 §4.1: this peer no longer holds the initial transfer back. */
     boolean settled;
 
-    PeerState(InetAddress address, int id) {
-        this.address = address;
+    PeerState(PeerKey key, int id) {
+        this.key = key;
         this.id = id;
     }
 
@@ -84,6 +84,6 @@ final class PeerState {
 
     @Override
     public String toString() {
-        return address.getHostAddress();
+        return key.toString();
     }
 }

@@ -10,6 +10,7 @@ import io.routereflector.reflector.session.PeerSet;
 import io.routereflector.reflector.session.SessionListener;
 import io.routereflector.reflector.session.SessionState;
 import io.routereflector.reflector.session.Transport;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.PeerRole;
 import io.routereflector.rib.Rib;
 import io.routereflector.rib.RibPeer;
@@ -52,8 +53,8 @@ public final class Reflector implements SessionListener, AutoCloseable {
 
     private final ScheduledExecutorService ribThread;
     private final PeerSet peers;
-    /** Everything kept per peer address, its lifecycle included (RIB thread). */
-    private final Map<InetAddress, PeerState> states = new HashMap<>();
+    /** Everything kept per peer (address and port), its lifecycle included (RIB thread). */
+    private final Map<PeerKey, PeerState> states = new HashMap<>();
     private int nextPeerId = 1;
     private final GracefulRestartHelper helper;
     private Rib rib;
@@ -62,9 +63,9 @@ public final class Reflector implements SessionListener, AutoCloseable {
     private volatile Duration deferral;
     private boolean deferring;
     private ScheduledFuture<?> deferralTimer;
-    private Set<InetAddress> configured = Set.of();
+    private Set<PeerKey> configured = Set.of();
     /** The export policy each configured peer has now (RIB thread): a session that comes up takes it from here. */
-    private Map<InetAddress, ExportPolicy> exportPolicies = Map.of();
+    private Map<PeerKey, ExportPolicy> exportPolicies = Map.of();
     private final CompletableFuture<String> released = new CompletableFuture<>();
     /** Routes per family a peer may send unless its configuration says otherwise (RFC 4486 §4); 0 = no limit. */
     public static final int DEFAULT_MAX_PREFIXES = 20_000;
@@ -108,8 +109,8 @@ public final class Reflector implements SessionListener, AutoCloseable {
     /** Applies a configuration; only sessions whose configuration changed are touched. */
     public void apply(ReflectorConfig config) throws InterruptedException {
         ReflectorConfig previous = peers.config();
-        Set<InetAddress> addresses = new HashSet<>();
-        config.peers().forEach(p -> addresses.add(p.address()));
+        Set<PeerKey> keys = new HashSet<>();
+        config.peers().forEach(p -> keys.add(p.key()));
         call(() -> {
             if (previous == null || previous.resetsAllFor(config)) {
                 rib = new Rib(ReflectorConfig.toInt(config.routerId()), ReflectorConfig.toInt(config.clusterId()),
@@ -125,15 +126,15 @@ public final class Reflector implements SessionListener, AutoCloseable {
                     }
                 }
             }
-            configured = Set.copyOf(addresses);
-            Map<InetAddress, ExportPolicy> policies = new HashMap<>();
-            config.peers().forEach(p -> policies.put(p.address(), p.exportPolicy()));
+            configured = Set.copyOf(keys);
+            Map<PeerKey, ExportPolicy> policies = new HashMap<>();
+            config.peers().forEach(p -> policies.put(p.key(), p.exportPolicy()));
             exportPolicies = policies;
             // A changed policy moves a live peer to its new update group: no reset, only the difference is sent.
             for (PeerState state : states.values()) {
-                ExportPolicy policy = policies.get(state.address);
+                ExportPolicy policy = policies.get(state.key);
                 if (state.session != null && policy != null && rib.changeExportPolicy(state.session, policy)) {
-                    LOG.info("peer {}: export policy changed: sending the difference", state.address.getHostAddress());
+                    LOG.info("peer {}: export policy changed: sending the difference", state.key);
                 }
             }
             queueFlush();
@@ -158,7 +159,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
         if (deferralTimer != null) {
             deferralTimer.cancel(false);
         }
-        Set<InetAddress> missing = new HashSet<>(configured);
+        Set<PeerKey> missing = new HashSet<>(configured);
         missing.removeIf(a -> states.containsKey(a) && states.get(a).settled);
         LOG.info("restart: initial transfer released: {}{}", why,
                 missing.isEmpty() ? "" : "; still waiting for " + missing.size() + " peers");
@@ -219,12 +220,12 @@ public final class Reflector implements SessionListener, AutoCloseable {
      * Peers whose routes we keep as stale while they restart or until their End-of-RIB (RFC 4724 §4.2,
      * we are the helper), read on the RIB thread.
      */
-    public Set<InetAddress> gracefulRestartInProgress() throws InterruptedException {
+    public Set<PeerKey> gracefulRestartInProgress() throws InterruptedException {
         return call(() -> {
-            Set<InetAddress> helping = new HashSet<>();
+            Set<PeerKey> helping = new HashSet<>();
             states.values().forEach(p -> {
                 if (GracefulRestartHelper.helping(p)) {
-                    helping.add(p.address);
+                    helping.add(p.key);
                 }
             });
             return Set.copyOf(helping);
@@ -279,13 +280,13 @@ public final class Reflector implements SessionListener, AutoCloseable {
     }
 
     /** The peer's state, created at its first Established session (RIB thread). */
-    private PeerState state(InetAddress address) {
-        return states.computeIfAbsent(address, a -> new PeerState(a, nextPeerId++));
+    private PeerState state(PeerKey key) {
+        return states.computeIfAbsent(key, k -> new PeerState(k, nextPeerId++));
     }
 
     private void forgetIfIdle(PeerState peer) {
         if (peer.isIdle()) {
-            states.remove(peer.address, peer);
+            states.remove(peer.key, peer);
         }
     }
 
@@ -299,16 +300,17 @@ public final class Reflector implements SessionListener, AutoCloseable {
         }
         PeerConfig config = session.config();
         InetAddress local = session.localAddress();
-        onRib("established", session.address(), () -> {
-            PeerState state = state(session.address());
-            RibPeer peer = new RibPeer(state.id, session.address(), n.peerIdentifier(), n.peerAs(), config.role(),
+        PeerKey peerKey = session.key();
+        onRib("established", peerKey, () -> {
+            PeerState state = state(peerKey);
+            RibPeer peer = new RibPeer(state.id, peerKey, n.peerIdentifier(), n.peerAs(), config.role(),
                     config.allowedLocalAs());
             state.established(peer, n);
             boolean llgr = n.peerLongLived() != null;
             // keepOriginalNextHop: no next hop self, so the routes go out with the next hop they came with.
             InetAddress self = config.keepOriginalNextHop() ? null : local;
             // The latest policy: the session's configuration may predate a change the RIB thread has seen.
-            ExportPolicy policy = exportPolicies.getOrDefault(session.address(), config.exportPolicy());
+            ExportPolicy policy = exportPolicies.getOrDefault(peerKey, config.exportPolicy());
             GroupKey key = config.role() == PeerRole.EBGP
                     ? new GroupKey(PeerRole.EBGP, n.families(), n.addPathSend(), n.fourOctetAs(), n.extendedSend(),
                             self instanceof Inet4Address ? self : null, self instanceof Inet6Address ? self : null, llgr,
@@ -335,7 +337,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
         long handedOff = System.nanoTime();
         InboundBackpressure backpressure = inbound;
         backpressure.queued(session);
-        onRib("update from", session.address(), () -> {
+        onRib("update from", session.key(), () -> {
             try {
                 applyUpdate(session, update, handedOff);
             } finally {
@@ -346,7 +348,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
 
     /** RIB thread: one UPDATE from the session's peer. */
     private void applyUpdate(PeerSession session, Update update, long handedOff) {
-        PeerState state = states.get(session.address());
+        PeerState state = states.get(session.key());
         RibPeer peer = state == null ? null : state.session;
         if (peer == null) {
             return;
@@ -401,7 +403,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
             return; // BoRR/EoRR from the peer only bracket its own re-advertisement (RFC 7313 §4).
         }
         boolean enhanced = session.negotiated() != null && session.negotiated().enhancedRouteRefresh();
-        onRib("route refresh from", session.address(), () -> {
+        onRib("route refresh from", session.key(), () -> {
             RibPeer peer = live(session);
             if (peer != null) {
                 rib.refresh(peer, refresh.family(), enhanced);
@@ -411,14 +413,14 @@ public final class Reflector implements SessionListener, AutoCloseable {
 
     /** The RIB's view of the session's peer while it is Established, else null (RIB thread). */
     private RibPeer live(PeerSession session) {
-        PeerState state = states.get(session.address());
+        PeerState state = states.get(session.key());
         return state == null ? null : state.session;
     }
 
     @Override
     public void down(PeerSession session, DownReason reason, boolean keepRoutesForGracefulRestart) {
-        onRib("down", session.address(), () -> {
-            PeerState state = states.get(session.address());
+        onRib("down", session.key(), () -> {
+            PeerState state = states.get(session.key());
             if (state == null) {
                 return;
             }
@@ -432,7 +434,7 @@ public final class Reflector implements SessionListener, AutoCloseable {
 
     @Override
     public void writable(PeerSession session) {
-        onRib("writable", session.address(), () -> {
+        onRib("writable", session.key(), () -> {
             RibPeer peer = live(session);
             if (peer != null) {
                 rib.writable(peer);
@@ -471,9 +473,9 @@ public final class Reflector implements SessionListener, AutoCloseable {
         return slow;
     }
 
-    /** True when the peer's session is Established (tests). */
-    public boolean isEstablished(InetAddress peer) {
-        PeerSession s = peers.session(peer);
+    /** True when the session of the one peer at {@code address} is Established (tests). */
+    public boolean isEstablished(InetAddress address) {
+        PeerSession s = peers.session(address);
         return s != null && s.state() == SessionState.ESTABLISHED;
     }
 

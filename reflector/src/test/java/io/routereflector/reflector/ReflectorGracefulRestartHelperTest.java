@@ -4,6 +4,7 @@ import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.reflector.config.ReflectorConfig;
 import io.routereflector.reflector.session.Transport;
 import io.routereflector.rib.Path;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.Rib;
 import io.routereflector.rib.RouteEntry;
 import io.routereflector.wire.attribute.AsPath;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,6 +59,11 @@ class ReflectorGracefulRestartHelperTest {
     static final Ipv4Prefix Q4 = Ipv4Prefix.parse("10.2.1.0/24");
     static final Ipv4Prefix MARKER = Ipv4Prefix.parse("10.5.0.0/24");
     static final String RESTARTING = "127.0.0.2";
+
+    /** The addresses of the peers (each on the test's own port) the reflector is helping. */
+    static Set<InetAddress> addresses(Set<PeerKey> peers) {
+        return peers.stream().map(PeerKey::address).collect(Collectors.toSet());
+    }
 
     @Test
     void staleMarkingCoversOnlyTheFamiliesTheCapabilityListed() throws Exception {
@@ -84,7 +91,7 @@ class ReflectorGracefulRestartHelperTest {
             h.restarting(gr(30, Map.of(V4, true, V6, false)), null);
             await(() -> entry(h.reflector, P6) == null, "IPv6 stale routes flushed when the new session came up");
             assertTrue(entry(h.reflector, P4).paths().get(0).stale(), "IPv4 (F bit set) keeps waiting for End-of-RIB");
-            assertEquals(Set.of(h.restartingAddress), h.reflector.gracefulRestartInProgress());
+            assertEquals(Set.of(h.restartingAddress), addresses(h.reflector.gracefulRestartInProgress()));
         }
     }
 
@@ -117,7 +124,7 @@ class ReflectorGracefulRestartHelperTest {
             // Same session, so applied after the End-of-RIB: once Q4 is in, the End-of-RIB was handled.
             second.announce(List.of(Q4));
             await(() -> entry(h.reflector, Q4) != null, "Q4 learned");
-            assertEquals(Set.of(h.restartingAddress), h.reflector.gracefulRestartInProgress(),
+            assertEquals(Set.of(h.restartingAddress), addresses(h.reflector.gracefulRestartInProgress()),
                     "still helping: IPv6 has had no End-of-RIB");
             second.write(Update.endOfRib(V6));
             await(() -> h.reflector.gracefulRestartInProgress().isEmpty(),

@@ -490,9 +490,9 @@ public final class Rib {
 
     /**
      * Route counts and change counters of every peer the RIB knows (sessions up, or down with stale
-     * paths kept), by address; one pass over the Loc-RIB for the preferred counts.
+     * paths kept), by peer; one pass over the Loc-RIB for the preferred counts.
      */
-    public Map<java.net.InetAddress, PeerRouteStats> peerStats() {
+    public Map<PeerKey, PeerRouteStats> peerStats() {
         Map<Integer, Integer> preferred = new HashMap<>();
         for (OpenHashMap<IpPrefix, RouteEntry> table : locRib.values()) {
             table.forEach((prefix, entry) -> {
@@ -501,12 +501,12 @@ public final class Rib {
                 }
             });
         }
-        Map<java.net.InetAddress, PeerRouteStats> out = new HashMap<>();
+        Map<PeerKey, PeerRouteStats> out = new HashMap<>();
         for (PeerTables t : peers.values()) {
             int imported = t.received();
             Member m = members.get(t.peer.id());
             long exported = m == null ? 0 : m.group().exportedTo(m);
-            out.put(t.peer.address(), new PeerRouteStats(imported, preferred.getOrDefault(t.peer.id(), 0), exported,
+            out.put(t.peer.key(), new PeerRouteStats(imported, preferred.getOrDefault(t.peer.id(), 0), exported,
                     t.updatesReceived, t.updatesRejected, t.updatesIgnored,
                     t.updatesReceived - t.updatesRejected - t.updatesIgnored, t.withdrawsReceived, t.withdrawsIgnored,
                     t.withdrawsReceived - t.withdrawsIgnored, m == null ? 0 : m.exportedUpdates(), m == null ? 0 : m.exportedWithdraws()));

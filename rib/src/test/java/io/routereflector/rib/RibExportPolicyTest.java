@@ -130,6 +130,6 @@ class RibExportPolicyTest {
         rib.flush();
         assertNull(rib.entry(IpPrefix.parse("0.0.0.0/0")));
         assertNotNull(nodeSink.route("192.0.2.0/24"));
-        assertEquals(1, rib.peerStats().get(tor.address()).importUpdatesRejected());
+        assertEquals(1, rib.peerStats().get(tor.key()).importUpdatesRejected());
     }
 }

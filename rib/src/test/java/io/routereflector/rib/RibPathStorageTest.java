@@ -84,9 +84,9 @@ class RibPathStorageTest {
         assertEquals(List.of(List.of(11, 1, 1), List.of(12, 0, 3)), paths(), "the middle one gone, order kept");
         assertEquals(List.of(1, 3), advertisedIds(client));
         assertEquals(1, rib.receivedCount(multi));
-        assertEquals(0, rib.peerStats().get(multi.address()).importWithdrawsIgnored());
+        assertEquals(0, rib.peerStats().get(multi.key()).importWithdrawsIgnored());
         rib.update(multi, withdraw(2));
-        assertEquals(1, rib.peerStats().get(multi.address()).importWithdrawsIgnored(), "a second withdrawal finds nothing");
+        assertEquals(1, rib.peerStats().get(multi.key()).importWithdrawsIgnored(), "a second withdrawal finds nothing");
 
         rib.update(multi, announce(calico(multi), 2));
         rib.flush();
@@ -107,8 +107,8 @@ class RibPathStorageTest {
         assertFalse(rib.entry(PREFIX).paths().get(0).stale());
         assertEquals(List.of(1, 3), advertisedIds(client));
         assertEquals(1, rib.receivedCount(multi));
-        assertEquals(1, rib.peerStats().get(multi.address()).imported());
-        assertEquals(1, rib.peerStats().get(single.address()).imported());
+        assertEquals(1, rib.peerStats().get(multi.key()).imported());
+        assertEquals(1, rib.peerStats().get(single.key()).imported());
 
         rib.peerDown(multi, Set.of());
         rib.flush();

@@ -114,7 +114,7 @@ class RibTest {
         rib.update(c1, announce(calico(c1), "10.1.1.0/26"));
         rib.flush();
         assertNull(s2.route("10.1.1.0/26"), "a route of a disabled family was imported");
-        assertEquals(1, rib.peerStats().get(c1.address()).importUpdatesIgnored());
+        assertEquals(1, rib.peerStats().get(c1.key()).importUpdatesIgnored());
         up(c1, key(PeerRole.CLIENT, false));   // a new session
         rib.update(c1, announce(calico(c1), "10.1.1.0/26"));
         rib.flush();

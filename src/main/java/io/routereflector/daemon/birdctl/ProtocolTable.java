@@ -91,12 +91,12 @@ final class ProtocolTable {
             reply.more(DETAIL, String.format("  %-16s%d%s", "Import limit:", limit, s.prefixLimitIdleUntil() != null ? " [HIT]" : ""));
             reply.more(DETAIL, "    Action:       restart");
         }
-        BirdStats stats = BirdStats.of(src.view().routesOf(s.address()));
+        BirdStats stats = BirdStats.of(src.view().routesOf(s.key()));
         stats(reply, stats);
         reply.more(DETAIL, "  BGP state:          " + BirdWords.bgpState(s.state(), c.passive()));
         reply.more(DETAIL, "    Neighbor address: " + c.address().getHostAddress());
         reply.more(DETAIL, "    Neighbor AS:      " + c.remoteAs());
-        if (src.view().gracefulRestart().contains(s.address())) {
+        if (src.view().gracefulRestart().contains(s.key())) {
             reply.more(DETAIL, "    Neighbor graceful restart active");
         }
         Negotiated n = s.negotiated();

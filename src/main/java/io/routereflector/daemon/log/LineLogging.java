@@ -25,7 +25,7 @@ public final class LineLogging {
     public enum Format { TEXT, JSON }
 
     /** "peer 10.0.0.1: ..." — the convention of every per-peer line; JSON lines lift the peer into a field. */
-    private static final Pattern PEER = Pattern.compile("^peer ([0-9A-Fa-f.:]+)(?: \\((?:in|out)\\))?: ");
+    private static final Pattern PEER = Pattern.compile("^peer ([0-9A-Fa-f.:\\[\\]]+)(?: \\((?:in|out)\\))?: ");
     private static final JsonFactory JSON = new JsonFactory();
     static final String REDACTED = "<redacted>";
 

@@ -19,6 +19,7 @@ import io.routereflector.datastore.DesiredState;
 import io.routereflector.reflector.session.PeerSession;
 import io.routereflector.reflector.session.SessionCounters;
 import io.routereflector.reflector.session.SessionState;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.PeerRouteStats;
 import io.routereflector.wire.error.NotificationCode;
 import io.routereflector.wire.message.MessageType;
@@ -57,7 +58,7 @@ public final class BgpMetrics {
     /** Read from the RIB at each scrape ({@link #refresh}); the counter below reports it. */
     private volatile long withheldPaths;
     /** The counter meters registered for a session object; re-registered when a peer's session is replaced. */
-    private final Map<InetAddress, SessionMeters> sessionMeters = new HashMap<>();
+    private final Map<PeerKey, SessionMeters> sessionMeters = new HashMap<>();
 
     private record SessionMeters(SessionCounters counters, List<Meter.Id> ids, Set<String> keys) {
     }
@@ -118,7 +119,7 @@ public final class BgpMetrics {
         Map<String, List<Row<?>>> rows = new HashMap<>();
         for (PeerSession s : view.sessions()) {
             Tags bird = birdTags(s);
-            PeerRouteStats r = view.routesOf(s.address());
+            PeerRouteStats r = view.routesOf(s.key());
             SessionState state = s.state();
             // bird_exporter's state label is BIRD's info column as its parser reads it (trailing blanks trimmed).
             add(rows, "bird_protocol_up", bird.and("state", BirdWords.infoColumn(s).stripTrailing()),
@@ -137,11 +138,11 @@ public final class BgpMetrics {
                     add(rows, "bird_protocol_changes_" + series[i] + "_" + CHANGE_KINDS[k] + "_count", bird, values[k]);
                 }
             }
-            Tags peer = Tags.of("peer", s.address().getHostAddress(), "name", s.config().protocolName());
+            Tags peer = Tags.of("peer", s.key().toString(), "name", s.config().protocolName());
             add(rows, "routereflector_session_state", peer, stateNumber(state));
             add(rows, "routereflector_session_out_queue_bytes", peer, s.pendingWriteBytes());
-            add(rows, "routereflector_session_backlog_prefixes", peer, view.backlog().getOrDefault(s.address(), 0));
-            add(rows, "routereflector_session_graceful_restart_helping", peer, view.gracefulRestart().contains(s.address()) ? 1 : 0);
+            add(rows, "routereflector_session_backlog_prefixes", peer, view.backlog().getOrDefault(s.key(), 0));
+            add(rows, "routereflector_session_graceful_restart_helping", peer, view.gracefulRestart().contains(s.key()) ? 1 : 0);
             add(rows, "routereflector_session_prefix_limit", peer, status.reflector().prefixLimit(s.config()));
             add(rows, "routereflector_session_prefix_limit_idle", peer, s.prefixLimitIdleUntil() != null ? 1 : 0);
         }
@@ -211,20 +212,20 @@ public final class BgpMetrics {
 
     /** Counters read straight from each session's {@link SessionCounters} at scrape time. */
     private void sessionCounters(List<PeerSession> sessions) {
-        Map<InetAddress, PeerSession> live = new HashMap<>();
+        Map<PeerKey, PeerSession> live = new HashMap<>();
         for (PeerSession s : sessions) {
-            live.put(s.address(), s);
+            live.put(s.key(), s);
         }
-        for (InetAddress a : List.copyOf(sessionMeters.keySet())) {
+        for (PeerKey a : List.copyOf(sessionMeters.keySet())) {
             PeerSession s = live.get(a);
             if (s == null || s.counters() != sessionMeters.get(a).counters()) {
                 sessionMeters.remove(a).ids().forEach(registry::remove);
             }
         }
         for (PeerSession s : sessions) {
-            SessionMeters m = sessionMeters.computeIfAbsent(s.address(), a -> new SessionMeters(s.counters(), new ArrayList<>(),
+            SessionMeters m = sessionMeters.computeIfAbsent(s.key(), a -> new SessionMeters(s.counters(), new ArrayList<>(),
                     new java.util.HashSet<>()));
-            Tags peer = Tags.of("peer", s.address().getHostAddress(), "name", s.config().protocolName());
+            Tags peer = Tags.of("peer", s.key().toString(), "name", s.config().protocolName());
             SessionCounters c = m.counters();
             if (m.keys().add("messages")) {
                 for (MessageType t : MessageType.values()) {

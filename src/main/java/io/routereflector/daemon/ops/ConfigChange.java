@@ -2,9 +2,9 @@ package io.routereflector.daemon.ops;
 
 import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.reflector.config.ReflectorConfig;
+import io.routereflector.rib.PeerKey;
 
 import java.lang.reflect.RecordComponent;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,22 +32,22 @@ public final class ConfigChange {
                 parts.add(field + " changed");
             }
         }
-        Map<InetAddress, PeerConfig> old = index(before.peers());
-        Map<InetAddress, PeerConfig> now = index(after.peers());
+        Map<PeerKey, PeerConfig> old = index(before.peers());
+        Map<PeerKey, PeerConfig> now = index(after.peers());
         List<String> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         for (PeerConfig p : now.values()) {
-            PeerConfig o = old.get(p.address());
+            PeerConfig o = old.get(p.key());
             if (o == null) {
-                added.add(p.address().getHostAddress() + " (" + p.kind() + ", " + p.role() + ")");
+                added.add(p.key() + " (" + p.kind() + ", " + p.role() + ")");
             } else if (!o.equals(p)) {
-                changed.add(p.address().getHostAddress() + " (" + String.join(", ", differing(o, p)) + ")");
+                changed.add(p.key() + " (" + String.join(", ", differing(o, p)) + ")");
             }
         }
         for (PeerConfig o : old.values()) {
-            if (!now.containsKey(o.address())) {
-                removed.add(o.address().getHostAddress());
+            if (!now.containsKey(o.key())) {
+                removed.add(o.key().toString());
             }
         }
         if (!added.isEmpty()) {
@@ -62,10 +62,10 @@ public final class ConfigChange {
         return parts.isEmpty() ? "no change" : String.join("; ", parts);
     }
 
-    private static Map<InetAddress, PeerConfig> index(List<PeerConfig> peers) {
-        Map<InetAddress, PeerConfig> out = new LinkedHashMap<>();
+    private static Map<PeerKey, PeerConfig> index(List<PeerConfig> peers) {
+        Map<PeerKey, PeerConfig> out = new LinkedHashMap<>();
         for (PeerConfig p : peers) {
-            out.put(p.address(), p);
+            out.put(p.key(), p);
         }
         return out;
     }

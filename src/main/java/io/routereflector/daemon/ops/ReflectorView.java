@@ -2,16 +2,14 @@ package io.routereflector.daemon.ops;
 
 import io.routereflector.reflector.Reflector;
 import io.routereflector.reflector.session.PeerSession;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.PeerRouteStats;
 import io.routereflector.rib.Rib;
 import io.routereflector.rib.out.Member;
 import io.routereflector.rib.out.UpdateGroup;
 import io.routereflector.wire.nlri.AddressFamily;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -23,36 +21,32 @@ import java.util.Set;
  * are, all volatile) and, in one task on the RIB thread, every peer's route counts, backlogs, the
  * peers under graceful restart, table and update-group sizes.
  */
-public record ReflectorView(List<PeerSession> sessions, Map<InetAddress, PeerRouteStats> routes,
-                            Map<InetAddress, Integer> backlog, Set<InetAddress> gracefulRestart,
+public record ReflectorView(List<PeerSession> sessions, Map<PeerKey, PeerRouteStats> routes,
+                            Map<PeerKey, Integer> backlog, Set<PeerKey> gracefulRestart,
                             Map<AddressFamily, Integer> prefixes, Map<AddressFamily, Integer> paths,
                             List<Integer> groupSizes, int attributeSets, Reflector.InboundBacklog inbound) {
 
-    /** IPv4 before IPv6, then by address octets: the order BIRD and calicoctl list peers in. */
-    public static final Comparator<InetAddress> ADDRESS_ORDER = Comparator.comparing((InetAddress a) -> a instanceof Inet6Address)
-            .thenComparing(InetAddress::getAddress, Arrays::compareUnsigned);
-
     public static ReflectorView take(Reflector reflector) throws InterruptedException {
         List<PeerSession> sessions = new ArrayList<>(reflector.peers().sessions().values());
-        sessions.sort(Comparator.comparing(PeerSession::address, ADDRESS_ORDER));
-        Set<InetAddress> gr = reflector.gracefulRestartInProgress();
+        sessions.sort(Comparator.comparing(PeerSession::key));
+        Set<PeerKey> gr = reflector.gracefulRestartInProgress();
         Reflector.InboundBacklog inbound = reflector.inboundBacklog();
         ReflectorView view = reflector.query(rib -> fromRib(rib, sessions, gr, inbound));
         return view;
     }
 
-    private static ReflectorView fromRib(Rib rib, List<PeerSession> sessions, Set<InetAddress> gr,
+    private static ReflectorView fromRib(Rib rib, List<PeerSession> sessions, Set<PeerKey> gr,
                                          Reflector.InboundBacklog inbound) {
         if (rib == null) {
             return new ReflectorView(sessions, Map.of(), Map.of(), gr, Map.of(), Map.of(), List.of(), 0, inbound);
         }
-        Map<InetAddress, Integer> backlog = new HashMap<>();
+        Map<PeerKey, Integer> backlog = new HashMap<>();
         List<Integer> groupSizes = new ArrayList<>();
         for (UpdateGroup g : rib.groups()) {
             List<Member> members = g.members();
             groupSizes.add(members.size());
             for (Member m : members) {
-                backlog.put(m.peer().address(), m.backlog());
+                backlog.put(m.peer().key(), m.backlog());
             }
         }
         Map<AddressFamily, Integer> prefixes = new HashMap<>();
@@ -75,7 +69,7 @@ public record ReflectorView(List<PeerSession> sessions, Map<InetAddress, PeerRou
         groupSizes = List.copyOf(groupSizes);
     }
 
-    public PeerRouteStats routesOf(InetAddress peer) {
+    public PeerRouteStats routesOf(PeerKey peer) {
         return routes.getOrDefault(peer, PeerRouteStats.NONE);
     }
 }

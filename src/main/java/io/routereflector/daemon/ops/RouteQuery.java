@@ -4,6 +4,7 @@ import io.routereflector.daemon.ops.StatusModel.PathView;
 import io.routereflector.daemon.ops.StatusModel.RouteView;
 import io.routereflector.daemon.ops.StatusModel.RoutesAnswer;
 import io.routereflector.rib.Path;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.Rib;
 import io.routereflector.rib.RouteEntry;
 import io.routereflector.rib.out.Member;
@@ -25,7 +26,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code /routes}: Loc-RIB entries with every path, built on the RIB thread. A filter with a length
@@ -103,8 +106,8 @@ public final class RouteQuery {
     /** The peers whose update group's export policy rejects {@code e}'s prefix, with the rule that did. */
     private static List<String> withheld(Rib rib, RouteEntry e) {
         IpPrefix prefix = e.prefix();
-        List<InetAddress> peers = new ArrayList<>();
-        java.util.Map<InetAddress, String> rules = new java.util.HashMap<>();
+        List<PeerKey> peers = new ArrayList<>();
+        Map<PeerKey, String> rules = new HashMap<>();
         for (UpdateGroup g : rib.groups()) {
             if (!g.key().families().contains(prefix.family()) || g.key().exportPolicy().exportsAll()) {
                 continue;
@@ -115,18 +118,18 @@ public final class RouteQuery {
                     if (e.paths().stream().allMatch(p -> p.source().id() == m.peer().id())) {
                         continue; // its own route: never sent back anyway
                     }
-                    peers.add(m.peer().address());
-                    rules.put(m.peer().address(), v.rule());
+                    peers.add(m.peer().key());
+                    rules.put(m.peer().key(), v.rule());
                 }
             }
         }
-        peers.sort(ReflectorView.ADDRESS_ORDER);
-        return peers.stream().map(a -> a.getHostAddress() + ": " + rules.get(a)).toList();
+        peers.sort(PeerKey.ORDER);
+        return peers.stream().map(k -> k + ": " + rules.get(k)).toList();
     }
 
     /** The members of every update group whose Adj-RIB-Out holds {@code p}, but its source (split horizon). */
     private static List<String> advertisedTo(Rib rib, AddressFamily family, IpPrefix prefix, Path p) {
-        List<InetAddress> to = new ArrayList<>();
+        List<PeerKey> to = new ArrayList<>();
         for (UpdateGroup g : rib.groups()) {
             boolean holds = false;
             for (Path q : g.advertised(family, prefix)) {
@@ -135,18 +138,18 @@ public final class RouteQuery {
             if (holds) {
                 for (Member m : g.members()) {
                     if (m.peer().id() != p.source().id()) {
-                        to.add(m.peer().address());
+                        to.add(m.peer().key());
                     }
                 }
             }
         }
-        to.sort(ReflectorView.ADDRESS_ORDER);
-        return to.stream().map(InetAddress::getHostAddress).toList();
+        to.sort(PeerKey.ORDER);
+        return to.stream().map(PeerKey::toString).toList();
     }
 
     static PathView path(Path p, boolean best, List<String> advertisedTo) {
         PathAttributes a = p.attributes();
-        return new PathView(best, p.source().address().getHostAddress(), p.source().role().toString(), p.receivedPathId(),
+        return new PathView(best, p.source().key().toString(), p.source().role().toString(), p.receivedPathId(),
                 p.localPathId(), p.stale(), nextHop(a), asPath(a.asPath()), a.origin() == null ? null : a.origin().kind().name(),
                 a.localPref() == null ? null : a.localPref().value(), a.multiExitDisc() == null ? null : a.multiExitDisc().value(),
                 a.originatorId() == null ? null : Ipv4Prefix.format(a.originatorId().routerId()), clusterList(a.clusterList()),

@@ -68,7 +68,8 @@ public final class StatusModel {
      *
      * @param warnings how its configuration fell short of the datastore's (e.g. a password that could not be read)
      */
-    public record PeerDetail(PeerRow peer, String role, long remoteAs, String neighborId, int port, String sourceAddress,
+    public record PeerDetail(PeerRow peer, String role, long remoteAs, String neighborId, String neighborAddress, int port,
+                             String sourceAddress,
                              String localAddress, List<String> capabilities, int holdTime, long holdRemaining,
                              int keepaliveTime, long keepaliveRemaining, Routes routes, Changes importUpdates,
                              Changes importWithdraws, Changes exportUpdates, Changes exportWithdraws,

@@ -11,6 +11,7 @@ import io.routereflector.reflector.config.ReflectorConfig;
 import io.routereflector.reflector.session.Negotiated;
 import io.routereflector.reflector.session.PeerSession;
 import io.routereflector.reflector.session.SessionState;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.wire.capability.GracefulRestart;
 import io.routereflector.wire.message.MessageType;
 import io.routereflector.wire.message.Notification;
@@ -55,7 +56,7 @@ public final class StatusService {
 
     public PeerRow row(PeerSession s) {
         PeerConfig c = s.config();
-        return new PeerRow(c.address().getHostAddress(), c.kind().toString(), BirdWords.family(c.families()),
+        return new PeerRow(c.key().toString(), c.kind().toString(), BirdWords.family(c.families()),
                 c.protocolName(), BirdWords.protocolState(s.state()),
                 BirdWords.since(s.since(), clock.instant(), clock.getZone()), s.since().getEpochSecond(),
                 BirdWords.bgpState(s.state(), s.config().passive()), BirdWords.info(s));
@@ -75,19 +76,24 @@ public final class StatusService {
                 health.status() + (health.detail().isEmpty() ? "" : ": " + health.detail()), rows, ExportSummary.describe(config));
     }
 
-    /** The session of {@code peer} (an address, or a protocol name such as {@code Mesh_10_0_0_1}), or null. */
+    /**
+     * The session of {@code peer}, or null: a protocol name such as {@code Mesh_10_0_0_1}, an address and port
+     * ({@code 10.0.0.1:1790}, {@code [fd00::1]:1790}), or an address alone: port 179, else the one peer there, if one.
+     */
     public PeerSession find(String peer) {
         for (PeerSession s : reflector.peers().sessions().values()) {
-            if (s.address().getHostAddress().equals(peer) || s.config().protocolName().equalsIgnoreCase(peer)) {
+            if (s.config().protocolName().equalsIgnoreCase(peer)) {
                 return s;
             }
         }
+        PeerKey key;
         try {
-            InetAddress a = io.routereflector.daemon.DaemonOptions.literal("peer", peer);
-            return reflector.peers().session(a);
-        } catch (io.routereflector.daemon.DaemonOptions.ConfigError e) {
+            key = PeerKey.parse(peer);
+        } catch (IllegalArgumentException e) {
             return null;
         }
+        PeerSession s = reflector.peers().session(key);
+        return s != null || key.port() != PeerKey.DEFAULT_PORT ? s : reflector.peers().session(key.address());
     }
 
     public PeerDetail detail(PeerSession s) throws InterruptedException {
@@ -95,7 +101,7 @@ public final class StatusService {
         PeerConfig c = s.config();
         Negotiated n = s.negotiated();
         long[] timers = n == null ? null : s.timersRemaining();
-        BirdStats stats = BirdStats.of(view.routesOf(s.address()));
+        BirdStats stats = BirdStats.of(view.routesOf(s.key()));
         Map<String, Long> in = new LinkedHashMap<>();
         Map<String, Long> out = new LinkedHashMap<>();
         for (MessageType t : MessageType.values()) {
@@ -105,16 +111,16 @@ public final class StatusService {
         GracefulRestart peerGr = n == null ? null : n.peerGracefulRestart();
         GracefulRestartState gr = new GracefulRestartState(peerGr != null, peerGr == null ? 0 : peerGr.restartTime(),
                 n == null ? List.of() : n.gracefulRestartFamilies().stream().map(AddressFamily::toString).sorted().toList(),
-                view.gracefulRestart().contains(s.address()), c.gracefulRestartTime());
+                view.gracefulRestart().contains(s.key()), c.gracefulRestartTime());
         InetAddress local = s.localAddress();
         return new PeerDetail(row(s), c.role().toString(), c.remoteAs(),
-                n == null ? null : io.routereflector.wire.nlri.Ipv4Prefix.format(n.peerIdentifier()), c.port(),
+                n == null ? null : io.routereflector.wire.nlri.Ipv4Prefix.format(n.peerIdentifier()), c.address().getHostAddress(), c.port(),
                 c.sourceAddress() == null ? null : c.sourceAddress().getHostAddress(), local == null ? null : local.getHostAddress(),
                 capabilities(n), n == null ? c.holdTime() : n.holdTime(), timers == null ? -1 : timers[0],
                 n == null ? c.keepaliveTime() : n.keepaliveTime(), timers == null ? -1 : timers[1],
                 stats.routes(), stats.importUpdates(), stats.importWithdraws(), stats.exportUpdates(), stats.exportWithdraws(),
                 in, out, s.counters().establishedTransitions(), s.lastError(), words(s.lastNotificationSent()),
-                words(s.lastNotificationReceived()), gr, s.pendingWriteBytes(), view.backlog().getOrDefault(s.address(), 0),
+                words(s.lastNotificationReceived()), gr, s.pendingWriteBytes(), view.backlog().getOrDefault(s.key(), 0),
                 new StatusModel.PrefixLimit(reflector.prefixLimit(c),
                         s.prefixLimitIdleUntil() == null ? null : s.prefixLimitIdleUntil().toString()), c.warnings());
     }

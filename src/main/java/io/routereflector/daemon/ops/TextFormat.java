@@ -86,7 +86,7 @@ public final class TextFormat {
             b.append("  Warning:        ").append(w).append('\n');
         }
         b.append("  BGP state:          ").append(p.bgpState()).append('\n');
-        b.append("    Neighbor address: ").append(p.address()).append(d.port() != 179 ? " port " + d.port() : "").append('\n');
+        b.append("    Neighbor address: ").append(d.neighborAddress()).append(d.port() != 179 ? " port " + d.port() : "").append('\n');
         b.append("    Neighbor AS:      ").append(d.remoteAs()).append('\n');
         if (d.neighborId() != null) {
             b.append("    Neighbor ID:      ").append(d.neighborId()).append('\n');

@@ -9,6 +9,7 @@ import io.routereflector.reflector.config.AddPathMode;
 import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.reflector.config.PeerKind;
 import io.routereflector.reflector.config.ReflectorConfig;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.PeerRole;
 import io.routereflector.wire.nlri.AddressFamily;
 
@@ -81,7 +82,7 @@ public final class LegacyDerivation {
         }
         Map<String, Host> hosts = hosts(kv, problems);
 
-        Map<InetAddress, PeerConfig> peers = new LinkedHashMap<>();
+        Map<PeerKey, PeerConfig> peers = new LinkedHashMap<>();
         // The reflector mesh: clustered (we have an rr_v4 / rr_v6 entry) means plain iBGP with every other entry.
         if (ours4 != null) {
             for (Rr other : rr4.values()) {
@@ -229,14 +230,15 @@ public final class LegacyDerivation {
         }
     }
 
-    private static void add(Map<InetAddress, PeerConfig> peers, InetAddress a, long as, PeerRole role, Inet4Address ip, Inet6Address ip6,
+    /** The legacy keys name no ports: every peer is on 179. */
+    private static void add(Map<PeerKey, PeerConfig> peers, InetAddress a, long as, PeerRole role, Inet4Address ip, Inet6Address ip6,
                             List<ResourceProblem> problems) {
-        if (peers.containsKey(a)) {
+        if (peers.containsKey(PeerKey.of(a))) {
             return;
         }
         AddressFamily family = a instanceof Inet4Address ? AddressFamily.IPV4_UNICAST : AddressFamily.IPV6_UNICAST;
         try {
-            peers.put(a, PeerConfig.builder(a, as).role(role).addPath(Map.of(family, AddPathMode.BOTH))
+            peers.put(PeerKey.of(a), PeerConfig.builder(a, as).role(role).addPath(Map.of(family, AddPathMode.BOTH))
                     .sourceAddress(a instanceof Inet4Address ? ip : ip6)
                     .kind(role == PeerRole.NON_CLIENT ? PeerKind.RR_MESH : PeerKind.RR_CLIENT).build());
         } catch (IllegalArgumentException e) {

@@ -11,6 +11,7 @@ import io.routereflector.reflector.config.AddPathMode;
 import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.reflector.config.PeerKind;
 import io.routereflector.reflector.config.ReflectorConfig;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.PeerRole;
 import io.routereflector.wire.nlri.AddressFamily;
 
@@ -31,15 +32,15 @@ import java.util.function.Function;
 /**
  * calico/node's peer derivation (CALICO.md rules 1–6) for our own node, or for a standalone reflector
  * known only by its addresses. A pure function: the same resources give an equal configuration, peers
- * sorted by address.
+ * sorted by address and port.
  *
  * <p>Which peering wins when several name one peer follows calico/node's {@code updatePeersV1}: global
  * BGPPeers first, then those with {@code node}/{@code nodeSelector}, then the reverse peerings (rule 3),
  * and the first one written wins. calico/node walks its BGPPeers in Go map order, which is arbitrary;
  * we walk them by name, so the BGPPeer whose name sorts first wins within each pass. Peerings are keyed
- * by address and port, the port being the one given in {@code peerIP}, else the peer node's listen port.
- * The node-to-node mesh comes last (calico/node would run a second session, which one address cannot
- * have here).
+ * by address and port, the port being the one given in {@code peerIP}, else the peer node's listen port:
+ * {@code peerIP: 10.0.0.1:1790} and {@code 10.0.0.1} are two sessions, as in calico/node. The node-to-node
+ * mesh comes last.
  */
 public final class PeerDerivation {
 
@@ -134,7 +135,7 @@ public final class PeerDerivation {
         int port = own != null && own.listenPort() != null ? own.listenPort()
                 : global != null && global.listenPort() != null ? global.listenPort() : PeerConfig.DEFAULT_PORT;
 
-        Wants wants = new Wants(problems);
+        Wants wants = new Wants();
         // Rules 1 and 2, global BGPPeers first (calico/node's first pass), then node-scoped ones. A standalone
         // reflector is no Node: only global ones apply to it.
         for (boolean globalPass : new boolean[] {true, false}) {
@@ -199,8 +200,7 @@ public final class PeerDerivation {
                 out.add(policies.apply(pc, w.origin()));
             }
         }
-        out.sort(Comparator.comparing((PeerConfig p) -> p.address() instanceof Inet6Address)
-                .thenComparing(p -> p.address().getAddress(), java.util.Arrays::compareUnsigned));
+        out.sort(Comparator.comparing(PeerConfig::key));
         List<InetAddress> listen = listenAddresses(global, v4, v6);
         try {
             return new Derivation(new ReflectorConfig(routerId, clusterId, localAs, listen, port, out, false), problems, settings);
@@ -235,30 +235,16 @@ public final class PeerDerivation {
 
     /**
      * The peerings in the order they were written, keyed by address and port: the first one written for a
-     * key wins, as in calico/node's {@code emit}. One address keeps one session here, so a second port for
-     * an address is reported and left out.
+     * key wins, as in calico/node's {@code emit}.
      */
     private static final class Wants {
-        private final Map<InetAddress, Want> byAddress = new LinkedHashMap<>();
-        private final List<ResourceProblem> problems;
-
-        Wants(List<ResourceProblem> problems) {
-            this.problems = problems;
-        }
-
+        private final Map<PeerKey, Want> byKey = new LinkedHashMap<>();
         void add(Want w) {
-            Want first = byAddress.get(w.address());
-            if (first == null) {
-                byAddress.put(w.address(), w);
-            } else if (first.port() != w.port()) {
-                problems.add(new ResourceProblem(w.origin(), "spec.peerIP", "peer " + w.address().getHostAddress() + " port "
-                        + w.port() + " left out: " + first.origin() + " already peers with it on port " + first.port()
-                        + " (calico/node would run both; routereflector keeps one session per address)"));
-            }
+            byKey.putIfAbsent(new PeerKey(w.address(), w.port()), w);
         }
 
         Collection<Want> sessions() {
-            return byAddress.values();
+            return byKey.values();
         }
     }
 

@@ -94,6 +94,15 @@ class PeerOrderTest {
         assertEquals(List.of(), addresses(otherAs));
         assertTrue(otherAs.problems().get(0).message().contains("no reverse peering"), otherAs.problems().toString());
         assertEquals(List.of(), addresses(derive(peer("w1-to-rr", "{node: w1, peerIP: '10.0.0.1:1790', asNumber: 64512}"))));
+        // With rr1 listening on 1790, a peerIP naming that port is ours; one naming 179 is not.
+        String rrPort = "apiVersion: projectcalico.org/v3\nkind: BGPConfiguration\nmetadata: {name: node.rr1}\nspec: {listenPort: 1790}\n---\n";
+        assertEquals(List.of(ip("10.0.0.11")),
+                addresses(derive(rrPort + peer("w1-to-rr", "{node: w1, peerIP: '10.0.0.1:1790', asNumber: 64512}"))));
+        assertEquals(List.of(ip("10.0.0.11")), addresses(derive(rrPort + peer("w1-to-rr", "{node: w1, peerIP: 10.0.0.1, asNumber: 64512}"))));
+        Derivation wrongPort = derive(rrPort + peer("w1-to-rr", "{node: w1, peerIP: '10.0.0.1:179', asNumber: 64512}"));
+        assertEquals(List.of(), addresses(wrongPort));
+        assertTrue(wrongPort.problems().get(0).message().contains("port 179") && wrongPort.problems().get(0).message().contains("port 1790"),
+                wrongPort.problems().toString());
     }
 
     @Test
@@ -112,13 +121,17 @@ class PeerOrderTest {
     }
 
     @Test
-    void aSecondPortForOneAddressIsReportedAndLeftOut() {
-        Derivation d = derive(peer("a", "{peerIP: '192.168.1.1:1790', asNumber: 65000}") + peer("b", "{peerIP: 192.168.1.1, asNumber: 65000}"));
-        assertEquals(1790, at(d, "192.168.1.1").port());
-        assertTrue(d.problems().stream().anyMatch(p -> p.message().contains("port 179 left out")), d.problems().toString());
-        // The same address and port twice is no problem: the first one written wins quietly, as in emit.
-        Derivation same = derive(peer("a", "{peerIP: '192.168.1.1:179', asNumber: 65000}") + peer("b", "{peerIP: 192.168.1.1, asNumber: 65000}"));
+    void peeringsAreKeyedByAddressAndPortSoASecondPortIsASecondSession() {
+        // emit keys peerings by address and port: calico/node writes two BIRD protocols, the one with a port
+        // named _port_N (buildPeerFromData).
+        Derivation d = derive(peer("a", "{peerIP: '192.168.1.1:1790', asNumber: 65000}") + peer("b", "{peerIP: 192.168.1.1, asNumber: 65001}"));
+        assertEquals(List.of(), d.problems());
+        assertEquals(List.of("Global_192_168_1_1:179:65001", "Global_192_168_1_1_port_1790:1790:65000"), d.config().peers().stream()
+                .map(p -> p.protocolName() + ":" + p.port() + ":" + p.remoteAs()).toList());
+        // The same address and port twice is one session: the first one written wins quietly, as in emit.
+        Derivation same = derive(peer("a", "{peerIP: '192.168.1.1:179', asNumber: 65000}") + peer("b", "{peerIP: 192.168.1.1, asNumber: 65001}"));
         assertEquals(List.of(), same.problems());
+        assertEquals(List.of(65000L), same.config().peers().stream().map(PeerConfig::remoteAs).toList());
     }
 
     @Test

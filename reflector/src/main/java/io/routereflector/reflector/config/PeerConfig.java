@@ -1,5 +1,6 @@
 package io.routereflector.reflector.config;
 
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.PeerRole;
 import io.routereflector.rib.policy.ExportPolicy;
 import io.routereflector.rib.policy.ImportFilter;
@@ -52,7 +53,7 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
                          boolean keepOriginalNextHop, int allowedLocalAs, int protocolPort, List<String> warnings,
                          ExportPolicy exportPolicy, ImportFilter importFilter) {
 
-    public static final int DEFAULT_PORT = 179;
+    public static final int DEFAULT_PORT = PeerKey.DEFAULT_PORT;
     public static final int DEFAULT_HOLD_TIME = 240;
     public static final int DEFAULT_CONNECT_RETRY = 5;
     public static final int DEFAULT_RESTART_TIME = 120;
@@ -173,6 +174,11 @@ public record PeerConfig(InetAddress address, int port, long remoteAs, PeerRole 
 
     public PeerConfig withRole(PeerRole newRole) {
         return toBuilder().role(newRole).build();
+    }
+
+    /** What names this peer among the others: its address and port. */
+    public PeerKey key() {
+        return new PeerKey(address, port);
     }
 
     /** calico/node's BIRD protocol name: {@code Node_10_0_0_1}, {@code Global_fd00__1_port_1790}. */

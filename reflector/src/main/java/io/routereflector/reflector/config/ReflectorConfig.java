@@ -1,5 +1,6 @@
 package io.routereflector.reflector.config;
 
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.PeerRole;
 
 import java.net.Inet4Address;
@@ -43,10 +44,10 @@ public record ReflectorConfig(Inet4Address routerId, Inet4Address clusterId, lon
             throw new IllegalArgumentException("listen port " + port + " is not 0..65535");
         }
         List<PeerConfig> resolved = new ArrayList<>();
-        Set<InetAddress> seen = new HashSet<>();
+        Set<PeerKey> seen = new HashSet<>();
         for (PeerConfig p : peers) {
-            if (!seen.add(p.address())) {
-                throw new IllegalArgumentException("peer " + p.address().getHostAddress() + " is configured twice");
+            if (!seen.add(p.key())) {
+                throw new IllegalArgumentException("peer " + p.key() + " is configured twice");
             }
             resolved.add(resolveRole(p, localAs));
         }

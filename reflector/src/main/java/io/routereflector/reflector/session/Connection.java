@@ -110,7 +110,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
         ch.pipeline().addLast("frames", frames).addLast("messages", decoder).addLast("session", this);
     }
 
-    void connectFailed(Channel ch, Throwable cause) {
+    /** The peer's OPEN, read before this connection was attached (several peers on one address), as if just decoded. */
+    void received(Open open) {
+        channel.pipeline().context(decoder).fireChannelRead(open);
+    }
+
+        void connectFailed(Channel ch, Throwable cause) {
         if (ch != channel || done) {
             return;
         }
@@ -119,7 +124,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void recordConnectFailure(Throwable cause) {
-        String text = "connect to " + peer.name() + ":" + config.port() + " failed: " + cause.getMessage();
+        String text = "connect to " + config.address().getHostAddress() + " port " + config.port() + " failed: " + cause.getMessage();
         if (config.password() != null) {
             // With a wrong or missing key the peer's kernel drops our SYN silently: all we see is a timeout.
             text += " (TCP MD5 password set: a key mismatch makes the peer drop our SYN without an answer)";

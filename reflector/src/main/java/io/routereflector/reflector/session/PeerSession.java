@@ -5,9 +5,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.routereflector.reflector.config.PeerConfig;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.rib.out.UpdateSink;
 import io.routereflector.wire.error.NotificationCode;
 import io.routereflector.wire.message.Notification;
+import io.routereflector.wire.message.Open;
 import io.routereflector.wire.message.RouteRefresh;
 import io.routereflector.wire.message.Update;
 import org.slf4j.Logger;
@@ -47,6 +49,8 @@ public final class PeerSession {
 
     // Written on the loop, read anywhere.
     private volatile Connection established;
+    /** The BGP identifier of the last Established connection, 0 before the first (tells peers on one address apart). */
+    private volatile int peerIdentifier;
     private volatile SessionState state = SessionState.IDLE;
     private volatile Instant since = Instant.now();
     private volatile String lastError;
@@ -71,6 +75,16 @@ public final class PeerSession {
 
     public InetAddress address() {
         return config.address();
+    }
+
+    /** The peer's address and port: what the peer set knows it by. */
+    public PeerKey key() {
+        return config.key();
+    }
+
+    /** The BGP identifier the peer gave on its last Established connection; 0 before the first. */
+    public int lastPeerIdentifier() {
+        return peerIdentifier;
     }
 
     /** The agreement of the Established session, null when there is none. */
@@ -182,7 +196,7 @@ public final class PeerSession {
     }
 
     String name() {
-        return config.address().getHostAddress();
+        return config.key().toString();
     }
 
     Negotiation.Local local() {
@@ -317,8 +331,11 @@ public final class PeerSession {
         });
     }
 
-    /** An accepted channel from this peer's address, on this peer's loop. */
-    void accepted(Channel ch) {
+    /**
+     * An accepted channel from this peer's address, on this peer's loop; {@code open} is the peer's OPEN
+     * when it was read already to tell which of several peers on the address it is (else null).
+     */
+    void accepted(Channel ch, Open open) {
         if (!running) {
             PeerSet.refuse(ch, NotificationCode.CEASE_CONNECTION_REJECTED);
             return;
@@ -333,6 +350,9 @@ public final class PeerSession {
         Connection c = new Connection(this, false, connectRetryCounter);
         connections.add(c);
         c.attach(ch);
+        if (open != null) {
+            c.received(open);
+        }
     }
 
     /**
@@ -375,6 +395,7 @@ public final class PeerSession {
 
     void established(Connection c) {
         established = c;
+        peerIdentifier = c.negotiated().peerIdentifier();
         for (Connection other : List.copyOf(connections)) {
             if (other != c) {
                 other.dump(); // an OPEN-less second connection cannot win against an Established one

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.routereflector.reflector.config.PeerConfig;
 import io.routereflector.reflector.config.ReflectorConfig;
+import io.routereflector.rib.PeerKey;
 import io.routereflector.wire.MessageCodec;
 import io.routereflector.wire.WireSettings;
 import io.routereflector.wire.error.NotificationCode;
@@ -20,6 +21,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +54,9 @@ public final class PeerSet implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final AffinityGroup affinity;
-    private final Map<InetAddress, PeerSession> sessions = new ConcurrentHashMap<>();
+    private final Map<PeerKey, PeerSession> sessions = new ConcurrentHashMap<>();
+    /** The sessions by address alone, for accepted connections: rebuilt by {@link #apply}, read on any loop. */
+    private volatile Map<InetAddress, List<PeerSession>> byAddress = Map.of();
     private final RefusalLog refusals = new RefusalLog(TimeUnit.MINUTES.toNanos(1));
     private final List<Channel> listeners = new ArrayList<>();
     private ReflectorConfig current;
@@ -77,11 +81,17 @@ public final class PeerSet implements AutoCloseable {
         return transport;
     }
 
-    public PeerSession session(InetAddress peer) {
+    public PeerSession session(PeerKey peer) {
         return sessions.get(peer);
     }
 
-    public Map<InetAddress, PeerSession> sessions() {
+    /** The session of the one peer at {@code address}, whatever its port; null when none or several are there. */
+    public PeerSession session(InetAddress address) {
+        List<PeerSession> at = byAddress.getOrDefault(address, List.of());
+        return at.size() == 1 ? at.get(0) : null;
+    }
+
+    public Map<PeerKey, PeerSession> sessions() {
         return Map.copyOf(sessions);
     }
 
@@ -122,15 +132,15 @@ public final class PeerSet implements AutoCloseable {
         } else {
             updateKeys(next);
         }
-        Map<InetAddress, PeerConfig> wanted = new HashMap<>();
+        Map<PeerKey, PeerConfig> wanted = new HashMap<>();
         for (PeerConfig p : next.peers()) {
-            wanted.put(p.address(), p);
+            wanted.put(p.key(), p);
         }
         for (PeerSession s : List.copyOf(sessions.values())) {
-            PeerConfig p = wanted.get(s.address());
+            PeerConfig p = wanted.get(s.key());
             if (p == null) {
                 LOG.info("peer {}: removed from the configuration", s.name());
-                sessions.remove(s.address());
+                sessions.remove(s.key());
                 s.stop(NotificationCode.CEASE_PEER_DECONFIGURED);
             } else if (s.config().needsResetFor(p)) {
                 LOG.info("peer {}: configuration changed, resetting: {}", s.name(), p);
@@ -140,13 +150,20 @@ public final class PeerSet implements AutoCloseable {
             }
         }
         for (PeerConfig p : next.peers()) {
-            if (!sessions.containsKey(p.address())) {
-                LOG.info("peer {}: added: {}", p.address().getHostAddress(), p);
+            if (!sessions.containsKey(p.key())) {
+                LOG.info("peer {}: added: {}", p.key(), p);
+                // One loop per address: every session sharing it sees the connections accepted from it.
                 PeerSession s = new PeerSession(p, local, affinity.loopFor(p.address()), transport, listener);
-                sessions.put(p.address(), s);
+                sessions.put(p.key(), s);
                 s.start();
             }
         }
+        Map<InetAddress, List<PeerSession>> index = new HashMap<>();
+        for (PeerSession s : sessions.values()) {
+            index.computeIfAbsent(s.address(), a -> new ArrayList<>()).add(s);
+        }
+        index.replaceAll((a, list) -> List.copyOf(list));
+        byAddress = Map.copyOf(index);
     }
 
     private void rebind(ReflectorConfig next) throws InterruptedException {
@@ -196,31 +213,48 @@ public final class PeerSet implements AutoCloseable {
         }
     }
 
-    /** MD5 keys of the peers reachable through a listener of {@code address}'s IP version. */
+    /**
+     * MD5 keys of the peers reachable through a listener of {@code address}'s IP version. The kernel keys
+     * a listener's MD5 by address alone: of several peers on one address, the lowest port's password
+     * applies to connections they open to us (each one's own applies when we dial).
+     */
     private static Map<InetAddress, byte[]> keysFor(InetAddress address, ReflectorConfig config) {
         Map<InetAddress, byte[]> keys = new HashMap<>();
-        for (PeerConfig p : config.peers()) {
+        List<PeerConfig> peers = new ArrayList<>(config.peers());
+        peers.sort(Comparator.comparing(PeerConfig::key));
+        for (PeerConfig p : peers) {
             if (p.password() != null && (p.address() instanceof Inet4Address) == (address instanceof Inet4Address)) {
-                keys.put(p.address(), Transport.key(p.password()));
+                keys.putIfAbsent(p.address(), Transport.key(p.password()));
             }
         }
         return keys;
     }
 
-    /** On the accepted channel's loop, which is its peer's loop ({@link AffinityGroup}). */
+    /**
+     * On the accepted channel's loop, which is the loop of every peer at its address ({@link AffinityGroup}).
+     * One peer at the address takes the connection; several (their own ports) wait for its OPEN, which
+     * says whose it is ({@link OpenMatch}).
+     */
     private void accept(Channel ch) {
         InetAddress source = ((InetSocketAddress) ch.remoteAddress()).getAddress();
-        PeerSession s = sessions.get(source);
-        if (s == null || !s.loop().inEventLoop()) {
-            long quiet = refusals.record(source, System.nanoTime());
-            if (quiet >= 0) {
-                LOG.warn("refused a connection from {}: not a configured peer (Cease / Connection rejected){}",
-                        source.getHostAddress(), quiet > 0 ? "; " + quiet + " more refused since the last report" : "");
-            }
-            refuse(ch, NotificationCode.CEASE_CONNECTION_REJECTED);
-            return;
+        List<PeerSession> at = byAddress.getOrDefault(source, List.of());
+        if (at.isEmpty() || !at.get(0).loop().inEventLoop()) {
+            refused(ch, source, "not a configured peer");
+        } else if (at.size() == 1) {
+            at.get(0).accepted(ch, null);
+        } else {
+            OpenMatch.await(ch, at, (open, reason) -> refused(ch, source, reason));
         }
-        s.accepted(ch);
+    }
+
+    /** Cease / Connection Rejected, logged once a minute per source with the count kept quiet since. */
+    private void refused(Channel ch, InetAddress source, String reason) {
+        long quiet = refusals.record(source, System.nanoTime());
+        if (quiet >= 0) {
+            LOG.warn("refused a connection from {}: {} (Cease / Connection rejected){}", source.getHostAddress(), reason,
+                    quiet > 0 ? "; " + quiet + " more refused since the last report" : "");
+        }
+        refuse(ch, NotificationCode.CEASE_CONNECTION_REJECTED);
     }
 
     /** RFC 4486: Cease / Connection Rejected right after accepting, then close. */
@@ -253,6 +287,7 @@ public final class PeerSet implements AutoCloseable {
             s.loop().submit(() -> { }).await(1, TimeUnit.SECONDS);
         }
         sessions.clear();
+        byAddress = Map.of();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
     }

@@ -62,7 +62,7 @@ class ConnectionTest {
         session = new PeerSession(config, new Negotiation.Local(AS, OUR_ID, false), ch.eventLoop(), Transport.nio(), listener);
         session.start();
         ch.runPendingTasks();
-        session.accepted(ch);
+        session.accepted(ch, null);
         if (config.delayOpenTime() > 0) {
             return null;
         }

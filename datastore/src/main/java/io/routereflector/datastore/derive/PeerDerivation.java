@@ -212,10 +212,9 @@ public final class PeerDerivation {
 
     /**
      * calico/node's populateNodeConfig: the {@code default} BGPConfiguration's {@code bindMode: NodeIP} listens on
-     * the node's addresses; anything else lets BIRD listen on every address, so a peer dialling another
-     * address of the host is accepted too. For IPv6 we listen on the node's address even then: one
-     * process cannot bind both wildcards on a port without IPV6_V6ONLY, which Java does not set. An
-     * IPv6-only reflector listens on the IPv6 wildcard.
+     * the node's addresses; anything else lets BIRD listen on every address, IPv4 and IPv6, so a peer dialling
+     * another address of the host is accepted too. Both wildcards are bound side by side (the IPv6 one
+     * IPv6-only, see {@code Transport}).
      */
     static List<InetAddress> listenAddresses(BgpConfiguration global, Inet4Address v4, Inet6Address v6) {
         boolean nodeIp = global != null && "NodeIP".equals(global.bindMode());
@@ -225,7 +224,7 @@ public final class PeerDerivation {
                 listen.add(nodeIp ? v4 : InetAddress.getByAddress(new byte[4]));
             }
             if (v6 != null) {
-                listen.add(nodeIp || v4 != null ? v6 : InetAddress.getByAddress(new byte[16]));
+                listen.add(nodeIp ? v6 : InetAddress.getByAddress(new byte[16]));
             }
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);

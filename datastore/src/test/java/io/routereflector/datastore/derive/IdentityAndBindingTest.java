@@ -59,7 +59,7 @@ class IdentityAndBindingTest {
         Derivation d = PeerDerivation.derive(id, resources(node("w1", "10.0.0.11", null, null, "")), null);
         assertEquals(ip("192.0.2.7"), d.config().routerId());
         assertEquals(ip("192.0.2.7"), d.config().clusterId());
-        assertEquals(List.of(ip("0.0.0.0"), ip("fd00::100")), d.config().listenAddresses());
+        assertEquals(List.of(ip("0.0.0.0"), ip("::")), d.config().listenAddresses());
     }
 
     @Test
@@ -67,10 +67,11 @@ class IdentityAndBindingTest {
         String rr1 = node("rr1", "10.0.0.1", "fd00::1", "224.0.0.1", "");
         String config = "apiVersion: projectcalico.org/v3\nkind: BGPConfiguration\nmetadata: {name: %s}\nspec: {bindMode: %s}\n---\n";
         assertEquals(List.of(ip("10.0.0.1"), ip("fd00::1")), listen(rr1 + config.formatted("default", "NodeIP")));
-        assertEquals(List.of(ip("0.0.0.0"), ip("fd00::1")), listen(rr1 + config.formatted("default", "None")));
-        assertEquals(List.of(ip("0.0.0.0"), ip("fd00::1")), listen(rr1));
+        // Every address of either family, as BIRD without "listen bgp address".
+        assertEquals(List.of(ip("0.0.0.0"), ip("::")), listen(rr1 + config.formatted("default", "None")));
+        assertEquals(List.of(ip("0.0.0.0"), ip("::")), listen(rr1));
         // calico/node reads bindMode from the default BGPConfiguration only (processorContext.getBindMode).
-        assertEquals(List.of(ip("0.0.0.0"), ip("fd00::1")), listen(rr1 + config.formatted("node.rr1", "NodeIP")));
+        assertEquals(List.of(ip("0.0.0.0"), ip("::")), listen(rr1 + config.formatted("node.rr1", "NodeIP")));
     }
 
     private static List<java.net.InetAddress> listen(String yaml) {

@@ -120,9 +120,9 @@ public class PeerDerivationTest {
                         // bird.cfg.template's bgp_template says "add paths on" for every peer.
                         .addPath(Map.of(AddressFamily.IPV4_UNICAST, AddPathMode.BOTH)).build(),
                 calico("fd00::13", PeerRole.CLIENT, "fd00::1"));
-        // No bindMode: every IPv4 address, as calico/node's BIRD listens without "listen bgp address".
+        // No bindMode: every address, as calico/node's BIRD listens without "listen bgp address".
         ReflectorConfig want = new ReflectorConfig((Inet4Address) ip("10.0.0.1"), (Inet4Address) ip("224.0.0.1"), 64512,
-                List.of(ip("0.0.0.0"), ip("fd00::1")), 179, expected, false);
+                List.of(ip("0.0.0.0"), ip("::")), 179, expected, false);
         assertEquals(want, d.config());
     }
 

@@ -171,7 +171,7 @@ public final class PeerSet implements AutoCloseable {
             c.close().sync();
         }
         listeners.clear();
-        for (InetAddress address : next.listenAddresses()) {
+        for (InetAddress address : transport.listenAddresses(next.listenAddresses())) {
             ServerBootstrap b = new ServerBootstrap().group(boss, affinity)
                     .channelFactory(transport.server(address))
                     .option(ChannelOption.SO_BACKLOG, BACKLOG)

@@ -23,10 +23,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.routereflector.reflector.config.PeerConfig;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -42,18 +44,20 @@ import java.util.function.Consumer;
  */
 public final class Transport {
 
-    // Linux <netinet/in.h>: levels and option names for GTSM.
+    // Linux <netinet/in.h>: levels and option names for GTSM and IPv6-only listeners.
     private static final int IPPROTO_IP = 0;
     private static final int IP_TTL = 2;
     private static final int IP_MINTTL = 21;
     private static final int IPPROTO_IPV6 = 41;
     private static final int IPV6_UNICAST_HOPS = 16;
     private static final int IPV6_MINHOPCOUNT = 73;
+    private static final int IPV6_V6ONLY = 26;
 
     private static final IntegerUnixChannelOption TTL = new IntegerUnixChannelOption("IP_TTL", IPPROTO_IP, IP_TTL);
     private static final IntegerUnixChannelOption MIN_TTL = new IntegerUnixChannelOption("IP_MINTTL", IPPROTO_IP, IP_MINTTL);
     private static final IntegerUnixChannelOption HOPS = new IntegerUnixChannelOption("IPV6_UNICAST_HOPS", IPPROTO_IPV6, IPV6_UNICAST_HOPS);
     private static final IntegerUnixChannelOption MIN_HOPS = new IntegerUnixChannelOption("IPV6_MINHOPCOUNT", IPPROTO_IPV6, IPV6_MINHOPCOUNT);
+    private static final IntegerUnixChannelOption V6_ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY);
 
     private final boolean epoll;
 
@@ -156,7 +160,25 @@ public final class Transport {
     public void configureListener(io.netty.bootstrap.ServerBootstrap bootstrap, InetAddress local) {
         if (epoll) {
             bootstrap.option(local instanceof Inet4Address ? TTL : HOPS, 255);
+            if (local instanceof Inet6Address) {
+                // IPv6 only, so that the IPv6 wildcard binds beside the IPv4 one on the same port (set before bind).
+                bootstrap.option(V6_ONLY, 1);
+            }
         }
+    }
+
+    /**
+     * What to bind for {@code wanted}: as given, except that NIO, which cannot make a socket IPv6-only, binds
+     * the dual-stack IPv6 wildcard alone where both wildcards are wanted (IPv4 peers then arrive on it as
+     * IPv4-mapped addresses, which Java reports as IPv4).
+     */
+    public List<InetAddress> listenAddresses(List<InetAddress> wanted) {
+        boolean both = wanted.stream().anyMatch(a -> a.isAnyLocalAddress() && a instanceof Inet4Address)
+                && wanted.stream().anyMatch(a -> a.isAnyLocalAddress() && a instanceof Inet6Address);
+        if (epoll || !both) {
+            return wanted;
+        }
+        return wanted.stream().filter(a -> !(a.isAnyLocalAddress() && a instanceof Inet4Address)).toList();
     }
 
     /** GTSM on an accepted connection (its MD5 key is on the listener). */

@@ -25,6 +25,17 @@ final class PolicyDecoder {
     /** The kinds that are only policy. */
     static final Set<String> KINDS = Set.of("IPPool", "BGPFilter");
 
+    /**
+     * An IPPool's fields: calico/node's export filter is built from {@code cidr} and {@code disableBGPExport}
+     * (bird_ipam.cfg.template; {@code disabled} only stops new allocations); the others govern allocation and
+     * encapsulation on the nodes (the last two are v1 spellings the v3 API still carries).
+     */
+    private static final Set<String> POOL_FIELDS = Set.of("cidr", "disableBGPExport", "disabled", "ipipMode", "vxlanMode",
+            "natOutgoing", "blockSize", "nodeSelector", "allowedUses", "assignmentMode", "ipip", "nat-outgoing");
+    private static final Set<String> FILTER_FIELDS = Set.of("exportV4", "exportV6", "importV4", "importV6");
+    private static final Set<String> RULE_FIELDS = Set.of("action", "matchOperator", "cidr", "prefixLength", "source", "interface");
+    private static final Set<String> LENGTH_FIELDS = Set.of("min", "max");
+
     private final String prefix;
     private final ResourceDecoder.Locator locator;
     private final List<ResourceProblem> problems;
@@ -65,9 +76,21 @@ final class PolicyDecoder {
         problems.add(new ResourceProblem(locator.at(path), path, message));
     }
 
+    /** Reports each field of {@code object} that is not among {@code known}: not Calico's, so a typo. */
+    private void unknownFields(String at, JsonNode object, Set<String> known, String what) {
+        if (!object.isObject()) {
+            return;
+        }
+        object.fields().forEachRemaining(f -> {
+            if (!known.contains(f.getKey())) {
+                problem(at + f.getKey(), "not a field of a Calico " + what + " (value " + FieldBinder.shown(f.getValue()) + "); ignored");
+            }
+        });
+    }
+
     private IpPrefix cidr(String field, JsonNode value) {
         if (!value.isTextual()) {
-            problem(field, "expected a CIDR string, got " + value);
+            problem(field, "expected a CIDR string, got " + FieldBinder.shown(value));
             return null;
         }
         try {
@@ -78,20 +101,45 @@ final class PolicyDecoder {
         }
     }
 
+    private static IpPrefix cidrOrNull(String text) {
+        try {
+            return Prefixes.parseCidr(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String cidrError(String text) {
+        try {
+            Prefixes.parseCidr(text);
+            return "";
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
     private boolean flag(String field, JsonNode value) {
         if (value.isMissingNode() || value.isNull()) {
             return false;
         }
         if (!value.isBoolean()) {
-            problem(field, "expected true or false, got " + value + ": false applies");
+            problem(field, "expected true or false, got " + FieldBinder.shown(value) + ": false applies");
             return false;
         }
         return value.asBoolean();
     }
 
     private IpPool pool(String name, JsonNode spec, String source) {
-        IpPrefix cidr = cidr("spec.cidr", spec.path("cidr"));
+        unknownFields("spec.", spec, POOL_FIELDS, "IPPool");
+        JsonNode value = spec.path("cidr");
+        if (value.isMissingNode() || value.isNull()) {
+            problem("spec.cidr", "spec.cidr is required: the IPPool is left out");
+            return null;
+        }
+        IpPrefix cidr = value.isTextual() ? cidrOrNull(value.asText()) : null;
         if (cidr == null) {
+            problem("spec.cidr", "expected a CIDR such as 10.244.0.0/16, got " + FieldBinder.shown(value)
+                    + (value.isTextual() ? " (" + cidrError(value.asText()) + ")" : "") + ": the IPPool is left out");
             return null;
         }
         return new IpPool(name, cidr, flag("spec.disableBGPExport", spec.path("disableBGPExport")),
@@ -99,6 +147,7 @@ final class PolicyDecoder {
     }
 
     private BgpFilter filter(String name, JsonNode spec, String source) {
+        unknownFields("spec.", spec, FILTER_FIELDS, "BGPFilter");
         List<FilterRule> export = new ArrayList<>();
         List<FilterRule> imports = new ArrayList<>();
         rules(name, spec, "exportV4", AddressFamily.IPV4_UNICAST, export);
@@ -114,7 +163,7 @@ final class PolicyDecoder {
             return;
         }
         if (!rules.isArray()) {
-            problem("spec." + list, "expected a list of rules");
+            problem("spec." + list, "expected a list of rules, got " + FieldBinder.shown(rules) + ": none applies");
             return;
         }
         for (int i = 0; i < rules.size(); i++) {
@@ -127,6 +176,8 @@ final class PolicyDecoder {
 
     /** One rule as confd's {@code filterStatement} accepts it; anything it would refuse is reported and the rule skipped. */
     private FilterRule rule(String filter, String at, JsonNode r, AddressFamily family) {
+        unknownFields(at, r, RULE_FIELDS, "BGPFilter rule");
+        unknownFields(at + "prefixLength.", r.path("prefixLength"), LENGTH_FIELDS, "BGPFilter prefixLength");
         String action = r.path("action").asText("");
         if (!action.equals("Accept") && !action.equals("Reject")) {
             problem(at + "action", "expected Accept or Reject, got '" + action + "': rule skipped");

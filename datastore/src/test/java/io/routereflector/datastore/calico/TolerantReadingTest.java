@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TolerantReadingTest {
 
-    private static ResourceReader.Result yaml(String text) {
+    static ResourceReader.Result yaml(String text) {
         return ResourceReader.read("c.yaml", text.getBytes(StandardCharsets.UTF_8), false);
     }
 

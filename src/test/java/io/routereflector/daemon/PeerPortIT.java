@@ -29,8 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 15 §2 end to end: peers are keyed by address and port. One host runs two real speakers on one
  * address — a GoBGP ToR (AS 65001) listening on 1790 and a Calico-node-like BIRD 1.6 (AS 64512) listening
  * on 1791 — named by two BGPPeers {@code peerIP: H:1790} and {@code peerIP: H:1791}. The daemon (a process
- * from the jar, file datastore) keeps two sessions: both Established (both speakers also dial our 179 from
- * the same address: each connection goes to the session whose AS its OPEN names), routes from one are
+ * from the jar, file datastore, {@code --passive} so that it never dials) keeps two sessions: both Established
+ * by connections the speakers open to our 179 from the one address, each given to the session whose AS its
+ * OPEN names (a port cannot tell them apart), routes from one are
  * reflected to the other, {@code status} and {@code /metrics} list both under calico/node's protocol names
  * ({@code _port_N}), and deleting one BGPPeer ends that session alone.
  */
@@ -102,7 +103,7 @@ class PeerPortIT {
             int metricsPort = OpsIT.freePort("127.0.0.1");
             String admin = "127.0.0.1:" + adminPort;
             try (DaemonProcess daemon = DaemonProcess.startJar("rr1", List.of("run", "--admin-listen", admin,
-                            "--metrics-listen", "127.0.0.1:" + metricsPort),
+                            "--metrics-listen", "127.0.0.1:" + metricsPort, "--passive"),
                     Map.of("DATASTORE_TYPE", "file", "DATASTORE_PATH", dir.toString(), "NODENAME", "rr1"), testbed.workDir())) {
                 Supplier<String> diag = () -> daemon.diagnostics() + tor.diagnostics() + node.diagnostics() + testbed.diagnostics();
                 try {
@@ -110,7 +111,9 @@ class PeerPortIT {
                     assertTrue(started.contains("2 peers"), started + "\n" + diag.get());
                     sessions.awaitEstablished("ToR (GoBGP, AS 65001, port 1790)", UP, diag);
                     sessions.awaitEstablished("node (BIRD 1.6, AS 64512, port 1791)", UP, diag);
-                    // Both speakers also dial our 179 from the one address: each OPEN's AS said whose it was.
+                    // We only listen: both sessions are connections the speakers opened from the one address,
+                    // each OPEN's AS said whose it was.
+                    assertTrue(daemon.lines("(out)").isEmpty(), "we never dial with --passive: " + daemon.lines("(out)"));
                     assertTrue(daemon.lines("refused a connection").isEmpty(), daemon.log());
                     // Routes cross between the two sessions of one address, both ways.
                     tor.awaitRoute("10.11.0.0/26", r -> r.nextHop().equals(RR), UP);

@@ -94,7 +94,10 @@ public final class DaemonOptions {
                     + " logSeverityScreen applies and is followed live, else info.")
     String logLevel;
 
-    @Option(names = "--max-prefixes", paramLabel = "N", defaultValue = "20000",
+    /** {@code --max-prefixes} when not given: far above a Calico node's routes, far below a leaked full table. */
+    public static final String DEFAULT_MAX_PREFIXES = "20000";
+
+    @Option(names = "--max-prefixes", paramLabel = "N", defaultValue = DEFAULT_MAX_PREFIXES,
             description = "Routes per address family a peer may send; one more ends its session with Cease / Maximum"
                     + " Number of Prefixes Reached (RFC 4486); 0 = no limit (default: ${DEFAULT-VALUE}). A BGPPeer"
                     + " annotation routereflector.io/max-prefixes overrides it for the peers it makes.")

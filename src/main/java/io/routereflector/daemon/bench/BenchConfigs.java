@@ -2,6 +2,8 @@ package io.routereflector.daemon.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.routereflector.daemon.DaemonOptions;
+import io.routereflector.datastore.calico.BgpPeer;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,9 +18,10 @@ import java.util.Map;
  * @param reflector     the reflector's address (its router id, what the nodes dial)
  * @param prefixLength  the length of the bench network, written in each Node's {@code ipv4Address}
  * @param iface         the interface BIRD learns the bench network from ({@code protocol direct})
+ * @param routesPerNode the most routes one bench node announces (K blocks, or D's {@code --table})
  */
 record BenchConfigs(AddressPlan plan, int reflector, int prefixLength, long as, int port, String clusterId,
-                    boolean addPath, String iface) {
+                    boolean addPath, String iface, int routesPerNode) {
 
     static final String REFLECTOR_NODE = "bench-rr";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +53,12 @@ record BenchConfigs(AddressPlan plan, int reflector, int prefixLength, long as, 
         out.put(base + "bgpconfigurations/default", config);
         ObjectNode peer = resource("BGPPeer", "peer-with-route-reflectors");
         peer.putObject("spec").put("nodeSelector", "all()").put("peerSelector", "route-reflector == 'true'");
+        if (routesPerNode > Integer.parseInt(DaemonOptions.DEFAULT_MAX_PREFIXES)) {
+            // Our prefix limit (default 20 000 per peer) would end a D speaker's session; the BIRD and GoBGP
+            // configurations below set no limit, so ours is raised to what a node sends.
+            ((ObjectNode) peer.get("metadata")).putObject("annotations")
+                    .put(BgpPeer.MAX_PREFIXES_ANNOTATION, Integer.toString(routesPerNode));
+        }
         out.put(base + "bgppeers/peer-with-route-reflectors", peer);
         ObjectNode rr = resource("Node", REFLECTOR_NODE);
         ((ObjectNode) rr.get("metadata")).putObject("labels").put("route-reflector", "true");

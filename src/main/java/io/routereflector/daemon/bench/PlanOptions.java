@@ -132,6 +132,7 @@ public final class PlanOptions {
 
     BenchConfigs configs(String iface) {
         int length = prefixLength != null ? prefixLength : benchRange() ? 15 : 8;
-        return new BenchConfigs(plan(), reflectorIp(), length, as, reflectorAddress().getPort(), clusterId, addPath, iface);
+        return new BenchConfigs(plan(), reflectorIp(), length, as, reflectorAddress().getPort(), clusterId, addPath, iface,
+                scenario == Scenario.D ? table : prefixes);
     }
 }

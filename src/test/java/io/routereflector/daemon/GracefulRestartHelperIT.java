@@ -101,7 +101,8 @@ class GracefulRestartHelperIT {
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metrics + "/metrics"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            return PrometheusText.value(PrometheusText.parse(r.body()), HELPING, Map.of("peer", RESTARTING));
+            // The example cluster's nodes listen on 1179: the peer is named with its port.
+            return PrometheusText.value(PrometheusText.parse(r.body()), HELPING, Map.of("peer", RESTARTING + ":1179"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -75,8 +75,8 @@ class PrefixLimitIT {
             assertEquals(3, before.at("/prefixLimit/limit").asInt(), before.toString());
             assertTrue(before.at("/prefixLimit/idleUntil").isNull(), before.toString());
             Map<String, PrometheusText.Family> m = PrometheusText.parse(get(metrics));
-            assertEquals(3.0, PrometheusText.value(m, "routereflector_session_prefix_limit", Map.of("peer", NODE)));
-            assertEquals(0.0, PrometheusText.value(m, "routereflector_session_prefix_limit_idle", Map.of("peer", NODE)));
+            assertEquals(3.0, PrometheusText.value(m, "routereflector_session_prefix_limit", Map.of("peer", NODE + ":" + bgpPort)));
+            assertEquals(0.0, PrometheusText.value(m, "routereflector_session_prefix_limit_idle", Map.of("peer", NODE + ":" + bgpPort)));
 
             node.announce(List.of(Ipv4Prefix.parse("10.45.0.0/26"), Ipv4Prefix.parse("10.45.0.64/26"),
                     Ipv4Prefix.parse("10.45.0.128/26"), Ipv4Prefix.parse("10.45.0.192/26")),
@@ -90,7 +90,7 @@ class PrefixLimitIT {
             JsonNode idle = json(peerStatus);
             assertNotNull(idle.at("/prefixLimit/idleUntil").textValue(), idle.toString());
             m = PrometheusText.parse(get(metrics));
-            assertEquals(1.0, PrometheusText.value(m, "routereflector_session_prefix_limit_idle", Map.of("peer", NODE)));
+            assertEquals(1.0, PrometheusText.value(m, "routereflector_session_prefix_limit_idle", Map.of("peer", NODE + ":" + bgpPort)));
 
             // After the idle time (4 s) the node is admitted again; it retries like BIRD, every few seconds.
             Await.until("the node admitted again", Duration.ofSeconds(60), () -> {

@@ -96,7 +96,7 @@ class StalledClientIT {
             SimSpeaker o = SimSpeaker.connect(transport, group, InetAddress.getByName(O), rr,
                     SimSpeaker.Settings.calico(AS, Ipv4Prefix.parseAddress(O), AddressFamily.IPV4_UNICAST));
             Await.until("S, A and O Established", Duration.ofSeconds(30), () -> a.established() && o.established()
-                    && state(metrics, STALLED) == 6, daemon::diagnostics);
+                    && state(metrics, STALLED + ":" + bgpPort) == 6, daemon::diagnostics);
             long rssBefore = rss(daemon.pid());
 
             List<Ipv4Prefix> routes = new ArrayList<>();
@@ -114,8 +114,8 @@ class StalledClientIT {
             }
 
             Map<String, PrometheusText.Family> m = PrometheusText.parse(get(metrics));
-            double queued = PrometheusText.value(m, "routereflector_session_out_queue_bytes", Map.of("peer", STALLED));
-            double behind = PrometheusText.value(m, "routereflector_session_backlog_prefixes", Map.of("peer", STALLED));
+            double queued = PrometheusText.value(m, "routereflector_session_out_queue_bytes", Map.of("peer", STALLED + ":" + bgpPort));
+            double behind = PrometheusText.value(m, "routereflector_session_backlog_prefixes", Map.of("peer", STALLED + ":" + bgpPort));
             assertTrue(queued > 0 || behind > 0, "S is not stalled: nothing queued for it, nothing behind");
             assertTrue(queued < OUT_QUEUE_BOUND, "bytes queued for the stalled client: " + queued);
 
@@ -128,7 +128,7 @@ class StalledClientIT {
             System.out.printf("stalled client: %.0f bytes queued, %.0f prefixes behind, RSS growth %d KB, probe at O in %d ms%n",
                     queued, behind, rssGrowth >> 10, propagationMillis);
             assertTrue(rssGrowth < RSS_GROWTH_BOUND, "RSS grew by " + (rssGrowth >> 20) + " MB");
-            assertEquals(6, state(metrics, STALLED), "S is no longer Established: the stall did not last the test");
+            assertEquals(6, state(metrics, STALLED + ":" + bgpPort), "S is no longer Established: the stall did not last the test");
             assertTrue(daemon.isAlive(), daemon.diagnostics());
             a.close();
             o.close();

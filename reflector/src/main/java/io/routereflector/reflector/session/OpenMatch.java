@@ -16,7 +16,7 @@ import io.routereflector.wire.nlri.Ipv4Prefix;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A connection accepted from an address that several configured peers share (each dialled on its own
@@ -37,11 +37,11 @@ final class OpenMatch extends ChannelInboundHandlerAdapter {
 
     private final BgpFrameDecoder frames;
     private final List<PeerSession> candidates;
-    private final BiConsumer<Open, String> refuse;
+    private final Consumer<String> refuse;
     private ScheduledFuture<?> timeout;
     private boolean decided;
 
-    private OpenMatch(BgpFrameDecoder frames, List<PeerSession> candidates, BiConsumer<Open, String> refuse) {
+    private OpenMatch(BgpFrameDecoder frames, List<PeerSession> candidates, Consumer<String> refuse) {
         this.frames = frames;
         this.candidates = candidates;
         this.refuse = refuse;
@@ -49,9 +49,9 @@ final class OpenMatch extends ChannelInboundHandlerAdapter {
 
     /**
      * Waits on {@code ch} (on its loop, which all {@code candidates} share) for the peer's OPEN, then hands the
-     * connection to the peer it names, or calls {@code refuse} with the OPEN (null when there was none) and why.
+     * connection to the peer it names, or calls {@code refuse} with the reason it cannot.
      */
-    static void await(Channel ch, List<PeerSession> candidates, BiConsumer<Open, String> refuse) {
+    static void await(Channel ch, List<PeerSession> candidates, Consumer<String> refuse) {
         BgpFrameDecoder frames = new BgpFrameDecoder();
         ch.pipeline().addLast(FRAMES, frames).addLast("open-match", new OpenMatch(frames, candidates, refuse));
     }
@@ -68,7 +68,7 @@ final class OpenMatch extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        timeout = ctx.executor().schedule(() -> decide(ctx, null, "no OPEN within " + Connection.LARGE_HOLD_SECONDS + " s"),
+        timeout = ctx.executor().schedule(() -> refuse("no OPEN within " + Connection.LARGE_HOLD_SECONDS + " s"),
                 Connection.LARGE_HOLD_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -82,18 +82,18 @@ final class OpenMatch extends ChannelInboundHandlerAdapter {
         try {
             message = MessageCodec.decode((ByteBuf) msg, WireSettings.INITIAL);
         } catch (RuntimeException e) {
-            decide(ctx, null, "its first message cannot be read: " + e.getMessage());
+            refuse("its first message cannot be read: " + e.getMessage());
             return;
         } finally {
             ReferenceCountUtil.release(msg);
         }
         if (!(message instanceof Open open)) {
-            decide(ctx, null, "it sent " + message.type() + " before its OPEN");
+            refuse("it sent " + message.type() + " before its OPEN");
             return;
         }
         PeerSession chosen = match(candidates, open);
         if (chosen == null) {
-            decide(ctx, open, candidates.size() + " peers share this address (" + ports() + "); its OPEN (AS " + open.asNumber()
+            refuse(candidates.size() + " peers share this address (" + ports() + "); its OPEN (AS " + open.asNumber()
                     + ", BGP identifier " + Ipv4Prefix.format(open.bgpIdentifier()) + ") does not tell which it is, so we dial them");
             return;
         }
@@ -111,7 +111,7 @@ final class OpenMatch extends ChannelInboundHandlerAdapter {
         return String.join(", ", candidates.stream().map(s -> s.key().toString()).toList());
     }
 
-    private void decide(ChannelHandlerContext ctx, Open open, String reason) {
+    private void refuse(String reason) {
         if (decided) {
             return;
         }
@@ -119,7 +119,7 @@ final class OpenMatch extends ChannelInboundHandlerAdapter {
         if (timeout != null) {
             timeout.cancel(false);
         }
-        refuse.accept(open, reason);
+        refuse.accept(reason);
     }
 
     @Override
@@ -134,7 +134,7 @@ final class OpenMatch extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        decide(ctx, null, "its first message cannot be read: " + root.getMessage());
+        refuse("its first message cannot be read: " + root.getMessage());
         ctx.close();
     }
 }

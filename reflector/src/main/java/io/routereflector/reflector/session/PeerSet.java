@@ -243,7 +243,7 @@ public final class PeerSet implements AutoCloseable {
         } else if (at.size() == 1) {
             at.get(0).accepted(ch, null);
         } else {
-            OpenMatch.await(ch, at, (open, reason) -> refused(ch, source, reason));
+            OpenMatch.await(ch, at, reason -> refused(ch, source, reason));
         }
     }
 

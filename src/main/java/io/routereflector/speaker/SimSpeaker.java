@@ -151,13 +151,32 @@ public final class SimSpeaker implements AutoCloseable {
      */
     public static SimSpeaker connect(Transport transport, EventLoopGroup group, InetAddress local,
                                      InetSocketAddress remote, Settings settings, Listener listener) {
-        SimSpeaker speaker = new SimSpeaker(settings, local, listener);
+        SimSpeaker speaker = create(settings, local, listener);
+        speaker.connect(transport, group, remote);
+        return speaker;
+    }
+
+    /**
+     * A speaker that has not dialled yet: a caller that must know the speaker before its first callback
+     * (the listener may be called on an event loop before {@code connect} returns) keeps it, then calls
+     * {@link #connect(Transport, EventLoopGroup, InetSocketAddress)}.
+     */
+    public static SimSpeaker create(Settings settings, InetAddress local, Listener listener) {
+        return new SimSpeaker(settings, local, listener);
+    }
+
+    /** Dials {@code remote} from this speaker's local address. */
+    public void connect(Transport transport, EventLoopGroup group, InetSocketAddress remote) {
+        SimSpeaker speaker = this;
         Bootstrap bootstrap = new Bootstrap().group(group).channelFactory(transport.socket(remote.getAddress()))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        // Before any event of the channel: the first OPEN, KEEPALIVE or callback may run on the
+                        // event loop before bootstrap.connect below has returned.
+                        speaker.channel = ch;
                         ch.pipeline().addLast(new BgpFrameDecoder(), speaker.new Handler());
                     }
                 });
@@ -168,7 +187,6 @@ public final class SimSpeaker implements AutoCloseable {
                 speaker.fail("connect to " + remote + " failed: " + done.cause());
             }
         });
-        return speaker;
     }
 
     public InetAddress localAddress() {

@@ -59,6 +59,9 @@ final class Scenarios {
             }
         }
         report.add(prefix + "established", up ? members.size() : count(members, true), "", "sessions Established");
+        if (!up && !nobody) {
+            report.note(prefix + "not Established: " + run.describeDown(members, 5));
+        }
         report.add(prefix + "all_established_ms", up ? Report.millisFromNanos(upAt - t0) : -1, "ms",
                 "from the first dial until every session was Established (-1: not all within --timeout)");
         report.latency(prefix + "established_at", upTimes, "from the first dial until a session was Established");

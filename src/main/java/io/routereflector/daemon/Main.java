@@ -27,6 +27,7 @@ public final class Main implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        NettyDefaults.apply();
         System.exit(commandLine().execute(args));
     }
 

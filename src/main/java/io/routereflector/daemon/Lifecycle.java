@@ -179,10 +179,19 @@ final class Lifecycle implements DesiredState.Listener {
         });
     }
 
-    /** Installs SIGHUP → {@link #reload()}. sun.misc.Signal is the JDK's only hook for it (jdk.unsupported). */
+    /**
+     * Installs SIGHUP → {@link #reload()}. sun.misc.Signal is the JDK's only hook for it (jdk.unsupported).
+     * A SIGHUP ignored when the process started (nohup, a shell's background job) stays ignored: the JVM
+     * then installs nothing and answers SIG_IGN, which is said here, since nothing else would say it.
+     */
     void handleHangup() {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> reload());
+            if (sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> reload()) == sun.misc.SignalHandler.SIG_IGN) {
+                LOG.warn("SIGHUP was ignored when this process started (nohup, a background job or a supervisor's setting)"
+                        + " and the JVM keeps it ignored: SIGHUP will not reload the configuration. Changes still apply"
+                        + " through the datastore's watch; the launcher (bin/routereflector) clears this before it starts"
+                        + " the JVM");
+            }
         } catch (IllegalArgumentException e) {
             LOG.warn("SIGHUP cannot be handled here ({}); configuration changes still apply through the datastore's watch",
                     e.getMessage());

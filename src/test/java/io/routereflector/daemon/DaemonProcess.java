@@ -77,7 +77,11 @@ public final class DaemonProcess implements AutoCloseable {
     public static DaemonProcess start(String name, List<String> command, Map<String, String> env, Path log, Path workDir) {
         try {
             Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            // SIGHUP at its default, as systemd, Kubernetes and podman start the daemon, whatever the test run
+            // inherited (under nohup it is ignored, and a JVM started so never reloads on SIGHUP).
+            List<String> withDefaultHangup = new ArrayList<>(List.of("env", "--default-signal=HUP"));
+            withDefaultHangup.addAll(command);
+            ProcessBuilder builder = new ProcessBuilder(withDefaultHangup).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             if (workDir != null) {
                 builder.directory(workDir.toFile());

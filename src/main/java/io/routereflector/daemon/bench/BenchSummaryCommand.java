@@ -28,7 +28,7 @@ public final class BenchSummaryCommand implements Callable<Integer> {
 
     /** The figures shown per scenario; the first is the headline (lower is better). */
     static final Map<String, List<String>> SHOWN = Map.of(
-            "A", List.of("convergence_ms", "all_established_ms", "reflector_cpu_s", "reflector_rss_peak_mib", "sessions_reset",
+            "A", List.of("convergence_ms", "all_established_ms", "convergence_reflector_cpu_s", "convergence_bench_cpu_s", "reflector_cpu_s", "reflector_rss_peak_mib", "sessions_reset",
                     "dial_failures", "gc_pause_p99_ms", "stw_pause_p99_ms", "reflector_rss_idle_mib", "bench_cpu_share"),
             "B", List.of("propagation_event_p99_ms", "propagation_event_p50_ms", "propagation_event_max_ms",
                     "churn_unintended_resets", "churn_events_incomplete", "reflector_cpu_s", "reflector_rss_peak_mib", "bench_cpu_share"),

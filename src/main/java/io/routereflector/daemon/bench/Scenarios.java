@@ -33,6 +33,8 @@ final class Scenarios {
      */
     boolean coldStart(List<Integer> members, String prefix) throws InterruptedException {
         run.activate(members);
+        ProcessStats benchAtStart = ProcessStats.self();
+        ProcessStats reflectorAtStart = reflectorStats();
         long t0 = System.nanoTime();
         long gap = options.connectRate > 0 ? 1_000_000_000L / options.connectRate : 0;
         for (int k = 0; k < members.size() && !run.pastDeadline(); k++) {
@@ -73,6 +75,9 @@ final class Scenarios {
         report.add(prefix + "converged", count(members, false), "", "nodes holding every other node's blocks");
         report.add(prefix + "convergence_ms", converged ? Report.millisFromNanos(convergedAt - t0) : -1, "ms",
                 "from the first dial until every node held all N×K−K routes (-1: not within --timeout)");
+        if (converged) {
+            cpuUntilConverged(prefix, benchAtStart, ProcessStats.self(), reflectorAtStart, reflectorStats());
+        }
         return converged;
     }
 
@@ -267,6 +272,27 @@ final class Scenarios {
     }
 
     static final int NOBODY_ANSWERS_SECONDS = 10;
+
+    /**
+     * Where the machine's time went until convergence: the generator's and the reflector's CPU from the
+     * first dial until the wait saw every node converged (polled every 2 ms). Beside
+     * {@code convergence_ms × cores} they say which side a cold start waited for.
+     */
+    private void cpuUntilConverged(String prefix, ProcessStats benchBefore, ProcessStats benchAfter,
+            ProcessStats reflectorBefore, ProcessStats reflectorAfter) {
+        if (benchBefore != null && benchAfter != null) {
+            report.add(prefix + "convergence_bench_cpu_s", (benchAfter.cpuMillis() - benchBefore.cpuMillis()) / 1000.0, "s",
+                    "the generator's CPU from the first dial until convergence");
+        }
+        if (reflectorBefore != null && reflectorAfter != null) {
+            report.add(prefix + "convergence_reflector_cpu_s", (reflectorAfter.cpuMillis() - reflectorBefore.cpuMillis()) / 1000.0,
+                    "s", "the reflector's CPU from the first dial until convergence (with --reflector-pid)");
+        }
+    }
+
+    private ProcessStats reflectorStats() {
+        return options.reflectorPid == null ? null : ProcessStats.read(options.reflectorPid);
+    }
 
     /** No session is up, every node's dial has failed at least once, and that has lasted 10 s. */
     private boolean nobodyAnswers(int nodes, long t0) {

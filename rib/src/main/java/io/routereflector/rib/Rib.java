@@ -50,6 +50,7 @@ public final class Rib {
     private final Map<GroupKey, UpdateGroup> groups = new LinkedHashMap<>();
     private final Map<Integer, Member> members = new HashMap<>();
     private final Map<AddressFamily, LinkedHashSet<IpPrefix>> touched = new HashMap<>();
+    private static final int KEPT_TOUCHED_CAPACITY = 16_384;
     /** RFC 4724 §4.1 selection deferral after our own restart: no member catches up (no table, no End-of-RIB). */
     private boolean held;
     /** {@link #withheldPaths()} of groups that emptied and went. */
@@ -434,12 +435,15 @@ public final class Rib {
                 for (UpdateGroup group : groups.values()) {
                     UpdateGroup.Change change = group.change(family, prefix, entry);
                     if (change != null) {
-                        batches.computeIfAbsent(group, g -> new ArrayList<>()).add(change);
+                        batches.computeIfAbsent(group, g -> new ArrayList<>(e.getValue().size())).add(change);
                     }
                 }
             }
         }
-        touched.clear();
+        // The sets are kept for the next flush, emptied (no regrowing from 16 per flush), unless a big
+        // transfer grew one past KEPT_TOUCHED_CAPACITY: its table is let go.
+        touched.values().removeIf(set -> set.size() > KEPT_TOUCHED_CAPACITY);
+        touched.values().forEach(LinkedHashSet::clear);
         for (Map.Entry<UpdateGroup, List<UpdateGroup.Change>> e : batches.entrySet()) {
             e.getKey().emit(e.getValue());
         }

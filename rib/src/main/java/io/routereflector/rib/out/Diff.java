@@ -6,7 +6,7 @@ import io.routereflector.wire.nlri.AddressFamily;
 import io.routereflector.wire.nlri.IpPrefix;
 import io.routereflector.wire.nlri.Nlri;
 
-import java.util.Map;
+import java.util.LinkedHashMap;
 
 /**
  * What members must hear for a change of one prefix: announcements of the paths they do not hold,
@@ -23,19 +23,37 @@ final class Diff {
         return ((long) exclude << 32) | (only & 0xFFFFFFFFL);
     }
 
+    /**
+     * Partitions by key in first-use order. The last one used is found without boxing its key: the
+     * changes of a batch come in runs from one source.
+     */
+    static final class Partitions {
+        final LinkedHashMap<Long, Partition> byKey = new LinkedHashMap<>();
+        private long lastKey;
+        private Partition last;
+
+        Partition get(long key) {
+            if (last == null || key != lastKey) {
+                last = byKey.computeIfAbsent(key, k -> new Partition());
+                lastKey = key;
+            }
+            return last;
+        }
+    }
+
     /** Sorts one change of the shared path into partitions by the member each must skip (or reach alone). */
-    static void partition(UpdateGroup.Change c, Map<Long, Partition> partitions, WireSettings settings, Exporter exporter) {
+    static void partition(UpdateGroup.Change c, Partitions partitions, WireSettings settings, Exporter exporter) {
         AddressFamily f = c.family();
         if (settings.addPath(f)) {
             for (Path p : c.now()) {
                 if (!PathArrays.contains(c.before(), p)) {
-                    partitions.computeIfAbsent(partitionKey(p.source().id(), -1), k -> new Partition())
+                    partitions.get(partitionKey(p.source().id(), -1))
                             .announce(f, exporter.export(f, c.prefix(), p).attributes(), new Nlri(c.prefix(), p.localPathId()));
                 }
             }
             for (Path q : c.before()) {
                 if (!PathArrays.containsId(c.now(), q.localPathId())) {
-                    partitions.computeIfAbsent(partitionKey(q.source().id(), -1), k -> new Partition())
+                    partitions.get(partitionKey(q.source().id(), -1))
                             .withdraw(f, new Nlri(c.prefix(), q.localPathId()));
                 }
             }
@@ -44,15 +62,15 @@ final class Diff {
         Path p = c.now().length > 0 ? c.now()[0] : null;
         Path q = c.before().length > 0 ? c.before()[0] : null;
         if (p != null) {
-            partitions.computeIfAbsent(partitionKey(p.source().id(), -1), k -> new Partition())
+            partitions.get(partitionKey(p.source().id(), -1))
                     .announce(f, exporter.export(f, c.prefix(), p).attributes(), Nlri.of(c.prefix()));
             if (q != null && q.source().id() != p.source().id()) {
                 // The new best's source held q from us; it must not keep it, and must not get its own path.
-                partitions.computeIfAbsent(partitionKey(-1, p.source().id()), k -> new Partition())
+                partitions.get(partitionKey(-1, p.source().id()))
                         .withdraw(f, Nlri.of(c.prefix()));
             }
         } else if (q != null) {
-            partitions.computeIfAbsent(partitionKey(q.source().id(), -1), k -> new Partition())
+            partitions.get(partitionKey(q.source().id(), -1))
                     .withdraw(f, Nlri.of(c.prefix()));
         }
     }

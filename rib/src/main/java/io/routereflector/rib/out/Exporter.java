@@ -33,6 +33,10 @@ final class Exporter {
     private final int clusterId;
     private final long localAs;
     private final HashMap<Key, Export> cache = new HashMap<>();
+    // The last answer, asked first without building a key: a batch's changes come in runs of one
+    // attribute set (a node's blocks, a speaker's table), and these lookups run twice per change.
+    private Key lastKey;
+    private Export lastExport;
 
     Exporter(GroupKey key, int clusterId, long localAs) {
         this.key = key;
@@ -44,6 +48,11 @@ final class Exporter {
     /** The path as sent for {@code prefix}: the export policy's communities depend on the prefix. */
     Export export(AddressFamily family, IpPrefix prefix, Path path) {
         long tags = key.exportPolicy().tagsFor(prefix);
+        Key l = lastKey;
+        if (l != null && l.attributes() == path.attributes() && l.family() == family && l.tags() == tags
+                && l.sourceBgpId() == path.source().bgpIdentifier() && l.sourceEbgp() == path.source().isEbgp()) {
+            return lastExport;
+        }
         Key cacheKey = new Key(family, path.attributes(), path.source().bgpIdentifier(), path.source().isEbgp(), tags);
         Export out = cache.get(cacheKey);
         if (out == null) {
@@ -53,6 +62,8 @@ final class Exporter {
             out = make(family, path, tags);
             cache.put(cacheKey, out);
         }
+        lastKey = cacheKey;
+        lastExport = out;
         return out;
     }
 

@@ -59,7 +59,7 @@ public final class UpdateGroup {
     private long withheldPaths;
     /** Paths in the Adj-RIB-Out, in all and by source peer id: a member holds all but its own. */
     private long advertisedPaths;
-    private final HashMap<Integer, Long> advertisedFrom = new HashMap<>();
+    private final HashMap<Integer, long[]> advertisedFrom = new HashMap<>(); // a mutable count: no Long per change
 
 
     /** One change of one prefix in a batch: what the group advertised before and what it does now. */
@@ -258,7 +258,11 @@ public final class UpdateGroup {
     private void count(Path[] paths, int sign) {
         for (Path p : paths) {
             advertisedPaths += sign;
-            advertisedFrom.merge(p.source().id(), (long) sign, (a, b) -> a + b == 0 ? null : a + b);
+            long[] n = advertisedFrom.computeIfAbsent(p.source().id(), id -> new long[1]);
+            n[0] += sign;
+            if (n[0] == 0) {
+                advertisedFrom.remove(p.source().id());
+            }
         }
     }
 
@@ -269,7 +273,8 @@ public final class UpdateGroup {
 
     /** Paths this group advertises to {@code m}: everything but the paths {@code m} itself sent. */
     public long exportedTo(Member m) {
-        return advertisedPaths - advertisedFrom.getOrDefault(m.peer().id(), 0L);
+        long[] from = advertisedFrom.get(m.peer().id());
+        return advertisedPaths - (from == null ? 0 : from[0]);
     }
 
     PathAttributes exported(AddressFamily family, IpPrefix prefix, Path path) {
@@ -317,11 +322,11 @@ public final class UpdateGroup {
         List<Integer> sharedExclude = new ArrayList<>();
         List<Targeted> targeted = new ArrayList<>();
         try {
-            Map<Long, Partition> partitions = new LinkedHashMap<>();
+            Diff.Partitions partitions = new Diff.Partitions();
             for (Change c : changes) {
                 Diff.partition(c, partitions, settings, exporter);
             }
-            for (Map.Entry<Long, Partition> e : partitions.entrySet()) {
+            for (Map.Entry<Long, Partition> e : partitions.byKey.entrySet()) {
                 // Unpacks Diff.partitionKey(): the excluded member's id in the high half, the only one's in the low.
                 int exclude = (int) (e.getKey() >> 32);
                 int only = (int) (long) e.getKey();

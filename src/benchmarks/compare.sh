@@ -90,8 +90,10 @@ jar_src=$root/src/target/routereflector.jar
 [ -f "$jar_src" ] || { echo "compare.sh: build the jar first: mvn -B -DskipTests package" >&2; exit 2; }
 # A private copy: a rebuild while the benchmark runs must not swap classes under a running JVM.
 cp "$jar_src" "$out/lib/routereflector.jar"
-cp "$root/src/bin/routereflector" "$out/bin/routereflector"
+cp "$root/src/bin/routereflector" "$root/src/bin/routereflector-class-archive" "$out/bin/"
 jar=$out/lib/routereflector.jar
+# The class-data archive the launcher maps, as an install builds it: for this copy of the jar.
+"$out/bin/routereflector-class-archive" "$jar"
 rr=198.18.0.1
 api=50151
 etcd_port=23791

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,11 +46,77 @@ class JvmSettingsIT {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher did not finish");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), out);
-        for (String flag : List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:InitialHeapSize=50331648",
+        for (String flag : List.of("-XX:SharedArchiveFile=", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:InitialHeapSize=50331648",
                 "-XX:MaxHeapSize=1073741824", "-XX:+ExitOnOutOfMemoryError")) {
             assertTrue(out.contains(flag), flag + " not in the JVM's flags: " + out);
         }
         assertTrue(out.contains("routereflector "), out);
+    }
+
+    /** The launcher run with JAVA_EXTRA_OPTS, its output (stdout and stderr) after it ended with 0. */
+    static String runLauncher(Path launcher, String extraOpts, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().put("JAVA_EXTRA_OPTS", extraOpts);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher did not finish: " + out);
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    /** Our classes come from the archive's top layer, not from the jar. */
+    static boolean ourClassesFromTheArchive(String classLoadLog) {
+        return classLoadLog.lines().anyMatch(l -> l.contains(" io.routereflector.") && l.contains("shared objects file (top)"));
+    }
+
+    @Test
+    void theLauncherMapsTheClassArchivePackageBuiltForItsJar() throws Exception {
+        assertTrue(Files.isRegularFile(ROOT.resolve("src/target/routereflector.jsa")), "mvn package built no class archive");
+        String out = runLauncher(LAUNCHER, "-Xlog:class+load=info", "version");
+        assertTrue(ourClassesFromTheArchive(out), "our classes were loaded from the jar, not the archive");
+        assertFalse(out.contains("[cds"), out);
+    }
+
+    /**
+     * An install elsewhere, as the systemd unit's: the jar and the archive copied next to the launcher do not
+     * match (an archive holds its jar's path), so the launcher starts without it and says how to rebuild,
+     * the JVM printing no warning; routereflector-class-archive there builds one the launcher then maps.
+     */
+    @Test
+    void anArchiveForAnotherJarIsLeftOutAndRebuiltWhereTheJarIs() throws Exception {
+        Path bin = Files.createTempDirectory("rr-install").resolve("bin");
+        Files.createDirectories(bin);
+        try {
+            for (String name : List.of("routereflector.jar", "routereflector.jsa", "routereflector.jsa.stamp")) {
+                Files.copy(ROOT.resolve("src/target").resolve(name), bin.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            for (String name : List.of("routereflector", "routereflector-class-archive")) {
+                Files.copy(ROOT.resolve("src/bin").resolve(name), bin.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            String stale = runLauncher(bin.resolve("routereflector"), "-Xlog:class+load=info", "version");
+            assertTrue(stale.contains("was built for another jar or Java, starting without it (rebuild it: "
+                    + bin.resolve("routereflector-class-archive")), stale);
+            assertFalse(ourClassesFromTheArchive(stale), "a stale archive was mapped");
+            assertFalse(stale.contains("[cds"), stale);
+
+            Process build = new ProcessBuilder(bin.resolve("routereflector-class-archive").toString())
+                    .redirectErrorStream(true).start();
+            String built = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(build.waitFor(120, TimeUnit.SECONDS), built);
+            assertEquals(0, build.exitValue(), built);
+            assertTrue(Files.readString(bin.resolve("routereflector.jsa.stamp")).startsWith(bin.resolve("routereflector.jar") + " "));
+
+            String fresh = runLauncher(bin.resolve("routereflector"), "-Xlog:class+load=info", "version");
+            assertTrue(ourClassesFromTheArchive(fresh), "the rebuilt archive was not mapped");
+            assertFalse(fresh.contains("starting without it"), fresh);
+        } finally {
+            try (var files = Files.walk(bin.getParent())) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     @Test

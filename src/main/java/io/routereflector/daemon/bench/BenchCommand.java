@@ -338,6 +338,8 @@ public final class BenchCommand implements Callable<Integer> {
                 report.note("reflector pid " + pid + ": /proc/" + pid + " not readable, no CPU/RSS figures");
                 return;
             }
+            report.add("reflector_start_cpu_s", round(before.cpuMillis() / 1000.0), "s",
+                    "CPU the reflector used from its start until this run began: starting and reading its configuration");
             report.add("reflector_cpu_s", round((after.cpuMillis() - before.cpuMillis()) / 1000.0), "s",
                     "CPU time the reflector used during the run (utime+stime)");
             report.add("reflector_rss_peak_mib", round(Math.max(peakRss.get(), after.rssKib()) / 1024.0), "MiB",

@@ -26,7 +26,9 @@ stores="file etcd"
 quick=0
 ns=rrb-bench
 out=""
-bench_heap="-Xms256m -Xmx3g"
+# The generator's JVM: C1 only, as the daemon's launcher (C2 compilations took 1-3 s of the two cores the
+# reflector under test needs during a cold start; measured 2026-12-04). BENCH_JVM replaces it.
+bench_heap="${BENCH_JVM:--Xms256m -Xmx3g -XX:TieredStopAtLevel=1}"
 extra_args=""
 
 usage() {

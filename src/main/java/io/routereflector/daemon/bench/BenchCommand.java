@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
                 "  A  cold start: N nodes (1000) × K blocks (4) dial at once",
                 "  B  churn: after A, 20 events/s for 120 s; every 30 s 5 %% of the nodes drop, back after 10 s",
                 "  C  membership: after A, 100 nodes join in bursts of 10 every 2 s (--membership), then leave",
-                "  D  big table: 2 speakers × 100 000 blocks reflected to 10 clients",
+                "  D  big table: 2 speakers × 100 000 blocks reflected to 10 clients, then one speaker goes down",
                 "", "Examples:",
                 "  routereflector bench config --target calico --nodes 250 --reflector 198.18.0.1 --out /tmp/rr/cluster.yaml",
                 "  routereflector bench --scenario A --nodes 250 --reflector 198.18.0.1:179 --reflector-pid 1234 --json a.json"})
@@ -152,9 +152,16 @@ public final class BenchCommand implements Callable<Integer> {
             List<Integer> members = plan.initialMembers();
             switch (plan.scenario) {
                 case A:
-                case D:
                     if (scenarios.coldStart(members, "") && idle > 0) {
                         sampler.idle(report, Math.min(TimeUnit.SECONDS.toNanos(idle), deadline - System.nanoTime()));
+                    }
+                    break;
+                case D:
+                    if (scenarios.coldStart(members, "")) {
+                        if (idle > 0) {
+                            sampler.idle(report, Math.min(TimeUnit.SECONDS.toNanos(idle), deadline - System.nanoTime()));
+                        }
+                        scenarios.speakerDown(members);
                     }
                     break;
                 case B:

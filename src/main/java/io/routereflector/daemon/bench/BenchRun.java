@@ -189,6 +189,16 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
         }
     }
 
+    /** How many static blocks node {@code i} announces. */
+    int ownStatic(int i) {
+        return ownStatic[i];
+    }
+
+    /** How many static blocks of the others node {@code i} holds now. */
+    int heldStatic(int i) {
+        return nodes[i].heldStatic;
+    }
+
     /** Marks node {@code i} as about to be removed by the reflector: its session ending is no reset. */
     void expectClose(int i) {
         nodes[i].expectClose = true;
@@ -495,7 +505,8 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
     static final class Node {
         final int index;
         final BitSet held;
-        int heldStatic;
+        /** Written on the node's event loop, read by the scenario's waits. */
+        volatile int heldStatic;
         volatile long maxGap;
         /** When the current dial's session first came up, 0 before. */
         volatile long upAt;

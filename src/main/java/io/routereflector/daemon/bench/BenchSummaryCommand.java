@@ -34,7 +34,8 @@ public final class BenchSummaryCommand implements Callable<Integer> {
                     "churn_unintended_resets", "churn_events_incomplete", "reflector_cpu_s", "reflector_rss_peak_mib", "bench_cpu_share"),
             "C", List.of("update_pause_p50_ms", "update_pause_max_ms", "membership_resets_existing", "join_converged_p50_ms",
                     "removed_closed_by_reflector", "propagation_probe_p99_ms", "reflector_cpu_s"),
-            "D", List.of("convergence_ms", "all_established_ms", "reflector_rss_peak_mib", "reflector_cpu_s", "reflector_start_cpu_s", "sessions_reset", "gc_pause_p99_ms",
+            "D", List.of("convergence_ms", "all_established_ms", "reflector_rss_peak_mib", "convergence_reflector_cpu_s", "withdrawal_ms",
+                    "withdrawal_reflector_cpu_s", "reflector_cpu_s", "reflector_start_cpu_s", "sessions_reset", "gc_pause_p99_ms",
                     "bench_cpu_share"));
 
     static final String OURS = "routereflector";

@@ -3,7 +3,9 @@ package io.routereflector.daemon.bench;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -258,9 +260,37 @@ final class Scenarios {
         }
     }
 
-    /** D: a few speakers with a big table each, the rest clients; converged when every client holds it all. */
-    void bigTable(List<Integer> members) throws InterruptedException {
-        coldStart(members, "");
+    /**
+     * D, once converged: the session of the speaker with the biggest table closes without a NOTIFICATION, as
+     * when a ToR or a node with many routes goes down, and the wait is until every other node has withdrawn
+     * all of its blocks. The reflector's CPU over that time is reported beside it.
+     */
+    void speakerDown(List<Integer> members) throws InterruptedException {
+        int speaker = members.get(0);
+        for (int i : members) {
+            if (run.ownStatic(i) > run.ownStatic(speaker)) {
+                speaker = i;
+            }
+        }
+        List<Integer> others = new ArrayList<>(members);
+        others.remove(Integer.valueOf(speaker));
+        Map<Integer, Integer> target = new HashMap<>();
+        for (int i : others) {
+            target.put(i, run.heldStatic(i) - run.ownStatic(speaker));
+        }
+        ProcessStats reflectorBefore = reflectorStats();
+        long t0 = System.nanoTime();
+        run.drop(speaker);
+        boolean done = waitFor(() -> others.stream().allMatch(i -> run.heldStatic(i) <= target.get(i)), options.timeout);
+        long took = System.nanoTime() - t0;
+        ProcessStats reflectorAfter = reflectorStats();
+        report.add("withdrawal_ms", done ? Report.millisFromNanos(took) : -1, "ms",
+                "the biggest speaker's session closed until every other node had withdrawn its "
+                        + run.ownStatic(speaker) + " routes (-1: not within --timeout)");
+        if (reflectorBefore != null && reflectorAfter != null) {
+            report.add("withdrawal_reflector_cpu_s", (reflectorAfter.cpuMillis() - reflectorBefore.cpuMillis()) / 1000.0, "s",
+                    "the reflector's CPU over that time");
+        }
     }
 
     private int count(List<Integer> nodes, boolean established) {

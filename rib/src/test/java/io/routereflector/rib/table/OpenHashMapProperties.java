@@ -87,6 +87,42 @@ class OpenHashMapProperties {
         assertTrue(map.isEmpty());
     }
 
+    /** A key that counts how often it is hashed. */
+    record CountedKey(int value, long[] hashCalls) {
+        @Override
+        public int hashCode() {
+            hashCalls[0]++;
+            return Slots.mix(value);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CountedKey k && k.value == value;
+        }
+    }
+
+    /**
+     * Removing every key in the map's own iteration order stays linear: the keys left after removing the low
+     * part of the hash range must not crowd one end of the shrunk table.
+     */
+    @Example
+    void drainingInSlotOrderStaysLinear() {
+        int n = 100_000;
+        long[] hashCalls = {0};
+        OpenHashMap<CountedKey, Integer> map = new OpenHashMap<>();
+        for (int i = 0; i < n; i++) {
+            map.put(new CountedKey(i, hashCalls), i);
+        }
+        List<CountedKey> slotOrder = new ArrayList<>();
+        map.forEach((key, value) -> slotOrder.add(key));
+        hashCalls[0] = 0;
+        for (CountedKey key : slotOrder) {
+            assertEquals(key.value(), map.remove(key));
+        }
+        assertTrue(map.isEmpty());
+        assertTrue(hashCalls[0] < 30L * n, hashCalls[0] + " hash calls to remove " + n + " keys");
+    }
+
     @Property
     void computeIfAbsentCreatesOnce(@ForAll @Size(max = 500) List<@IntRange(min = 0, max = 99) Integer> keys) {
         OpenHashMap<Integer, int[]> map = new OpenHashMap<>();

@@ -105,6 +105,32 @@ class RefIntSetProperties {
         assertTrue(set.isEmpty());
     }
 
+    /**
+     * Draining the set in its own slot order — what the RIB does when a peer's whole Adj-RIB-In goes — stays
+     * linear: the pairs left after removing the low part of the hash range must not crowd one end of the
+     * shrunk table (with 100 000 pairs this took 270 million hash calls and 2.7 s, against 1.4 million).
+     */
+    @Example
+    void drainingInSlotOrderStaysLinear() {
+        int n = 100_000;
+        long[] hashCalls = {0};
+        RefIntSet<Ref> set = new RefIntSet<>(r -> {
+            hashCalls[0]++;
+            return Slots.mix(r.value());
+        });
+        for (int i = 0; i < n; i++) {
+            set.add(new Ref(i), 1);
+        }
+        List<Ref> slotOrder = new ArrayList<>();
+        set.forEach((ref, id) -> slotOrder.add(ref));
+        hashCalls[0] = 0;
+        for (Ref ref : slotOrder) {
+            assertTrue(set.remove(ref, 1));
+        }
+        assertTrue(set.isEmpty());
+        assertTrue(hashCalls[0] < 30L * n, hashCalls[0] + " hash calls to remove " + n + " pairs");
+    }
+
     @Example
     void changesDuringIterationAreDetected() {
         List<Ref> refs = pool();

@@ -28,7 +28,7 @@ ns=rrb-bench
 out=""
 # The generator's JVM: C1 only, as the daemon's launcher (C2 compilations took 1-3 s of the two cores the
 # reflector under test needs during a cold start; measured 2026-12-04). BENCH_JVM replaces it.
-bench_heap="${BENCH_JVM:--Xms256m -Xmx3g -XX:TieredStopAtLevel=1}"
+bench_jvm="${BENCH_JVM:--Xms256m -Xmx3g -XX:TieredStopAtLevel=1}"
 extra_args=""
 
 usage() {
@@ -230,7 +230,7 @@ run_one() {
         [ "$scenario" = C ] || membership=("${membership[@]:2}")
         cut -d' ' -f1-3 /proc/loadavg > "$d/load-before"
         # shellcheck disable=SC2086
-        in_ns java $bench_heap -jar "$jar" bench "${plan[@]}" $run_args $extra_args --label "$label" --reflector-pid "$rr_pid" \
+        in_ns java $bench_jvm -jar "$jar" bench "${plan[@]}" $run_args $extra_args --label "$label" --reflector-pid "$rr_pid" \
             "${membership[@]}" --json "$d/report.json" > "$d/bench.txt" 2>&1 || echo "compare.sh: bench failed, see $d/bench.txt" >&2
         grep -E '^(convergence_ms|all_established_ms|propagation_event_p99_ms|update_pause_p50_ms|sessions_reset|bench_cpu_share) ' "$d/bench.txt" | sed 's/^/   /' || true
     fi

@@ -152,16 +152,14 @@ public final class BenchCommand implements Callable<Integer> {
             List<Integer> members = plan.initialMembers();
             switch (plan.scenario) {
                 case A:
-                    if (scenarios.coldStart(members, "") && idle > 0) {
-                        sampler.idle(report, Math.min(TimeUnit.SECONDS.toNanos(idle), deadline - System.nanoTime()));
-                    }
-                    break;
                 case D:
                     if (scenarios.coldStart(members, "")) {
                         if (idle > 0) {
                             sampler.idle(report, Math.min(TimeUnit.SECONDS.toNanos(idle), deadline - System.nanoTime()));
                         }
-                        scenarios.speakerDown(members);
+                        if (plan.scenario == PlanOptions.Scenario.D) {
+                            scenarios.speakerDown(members);
+                        }
                     }
                     break;
                 case B:

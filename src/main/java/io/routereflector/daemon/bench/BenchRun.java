@@ -45,7 +45,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
     private final EventLoopGroup group;
     private final InetSocketAddress reflector;
     private final SpeakerOptions options;
-    private final Node[] nodes;
+    private final BenchNode[] nodes;
     private final long deadlineNanos;
 
     /** 1 when the owner wants the block announced. */
@@ -84,9 +84,9 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
         this.reflector = reflector;
         this.options = options;
         this.deadlineNanos = deadlineNanos;
-        this.nodes = new Node[plan.nodes()];
+        this.nodes = new BenchNode[plan.nodes()];
         for (int i = 0; i < nodes.length; i++) {
-            nodes[i] = new Node(i, plan.totalBlocks());
+            nodes[i] = new BenchNode(i, plan.totalBlocks());
         }
         wanted = new AtomicIntegerArray(plan.totalBlocks());
         eventStart = new AtomicLongArray(plan.totalBlocks());
@@ -114,7 +114,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
             }
         }
         int total = 0;
-        for (Node n : nodes) {
+        for (BenchNode n : nodes) {
             total += n.active ? ownStatic[n.index] : 0;
         }
         activeStatic.set(total);
@@ -143,7 +143,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
         return System.nanoTime() - deadlineNanos > 0;
     }
 
-    Node node(int i) {
+    BenchNode node(int i) {
         return nodes[i];
     }
 
@@ -153,7 +153,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
 
     /** Dials node {@code i}; a failed dial is retried every {@code redialMillis}, at most {@code maxDialAttempts} times. */
     void dial(int i) {
-        Node node = nodes[i];
+        BenchNode node = nodes[i];
         node.expectClose = false;
         node.attempts = 0;
         node.dialStart = System.nanoTime();
@@ -163,7 +163,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
         connect(node);
     }
 
-    private void connect(Node node) {
+    private void connect(BenchNode node) {
         if (pastDeadline() || node.expectClose) {
             return;
         }
@@ -181,7 +181,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
 
     /** Closes node {@code i}'s session without a NOTIFICATION, as a crashed node would; not a reset. */
     void drop(int i) {
-        Node node = nodes[i];
+        BenchNode node = nodes[i];
         node.expectClose = true;
         SimSpeaker s = node.speaker;
         if (s != null) {
@@ -192,11 +192,6 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
     /** How many static blocks node {@code i} announces. */
     int ownStatic(int i) {
         return ownStatic[i];
-    }
-
-    /** How many static blocks of the others node {@code i} holds now. */
-    int heldStatic(int i) {
-        return nodes[i].heldStatic;
     }
 
     /** Marks node {@code i} as about to be removed by the reflector: its session ending is no reset. */
@@ -246,7 +241,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
 
     @Override
     public void established(SimSpeaker speaker) {
-        Node node = nodeOf(speaker);
+        BenchNode node = nodeOf(speaker);
         if (node == null || node.speaker != speaker) {
             return;
         }
@@ -279,7 +274,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
 
     @Override
     public void closed(SimSpeaker speaker, String why, boolean byUs) {
-        Node node = nodeOf(speaker);
+        BenchNode node = nodeOf(speaker);
         if (node == null || node.speaker != speaker) {
             return;
         }
@@ -309,7 +304,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
 
     @Override
     public void update(SimSpeaker speaker, Update update, long now) {
-        Node node = nodeOf(speaker);
+        BenchNode node = nodeOf(speaker);
         if (node == null || node.speaker != speaker) {
             return;
         }
@@ -372,7 +367,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
     }
 
     /** A change of block {@code b} at a receiver; if it is the pending event's direction, its delay counts. */
-    private void arrived(Node node, int b, int announced, long now) {
+    private void arrived(BenchNode node, int b, int announced, long now) {
         long start = eventStart.get(b);
         if (start == 0 || wanted.get(b) != announced) {
             return;
@@ -387,7 +382,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
         }
     }
 
-    private void checkConverged(Node node, long now) {
+    private void checkConverged(BenchNode node, long now) {
         if (!node.converged && node.active && node.heldStatic == activeStatic.get() - ownStatic[node.index]) {
             node.converged = true;
             node.convergedAt = now;
@@ -403,14 +398,14 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
      */
     boolean toggle(int b) {
         int owner = plan.owner(b);
-        Node node = nodes[owner];
+        BenchNode node = nodes[owner];
         SimSpeaker s = node.speaker;
         if (!isEstablished(owner) || node.expectClose || eventStart.get(b) != 0) {
             return false;
         }
         long now = System.nanoTime();
         int receivers = 0;
-        for (Node n : nodes) {
+        for (BenchNode n : nodes) {
             if (n.index != owner && !n.expectClose && n.establishedAt != 0 && n.establishedAt < now) {
                 receivers++;
             }
@@ -449,7 +444,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
     }
 
     void openPauseWindow() {
-        for (Node n : nodes) {
+        for (BenchNode n : nodes) {
             n.maxGap = 0;
         }
         windowStart = System.nanoTime();
@@ -462,7 +457,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
         windowStart = 0;
         long[] out = new long[of.size()];
         for (int i = 0; i < out.length; i++) {
-            Node n = nodes[of.get(i)];
+            BenchNode n = nodes[of.get(i)];
             long tail = end - Math.max(n.lastUpdate, start);
             out[i] = Math.max(n.maxGap, tail);
         }
@@ -478,7 +473,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
         return new byte[] {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
     }
 
-    private Node nodeOf(SimSpeaker speaker) {
+    private BenchNode nodeOf(SimSpeaker speaker) {
         byte[] a = speaker.localAddress().getAddress();
         int address = (a[0] & 0xFF) << 24 | (a[1] & 0xFF) << 16 | (a[2] & 0xFF) << 8 | (a[3] & 0xFF);
         int i = address - plan.address(0);
@@ -487,7 +482,7 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
 
     @Override
     public void close() {
-        for (Node n : nodes) {
+        for (BenchNode n : nodes) {
             n.expectClose = true;
             SimSpeaker s = n.speaker;
             if (s != null) {
@@ -498,33 +493,6 @@ final class BenchRun implements SimSpeaker.Listener, AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** One simulated node. Fields other than the volatile ones belong to its speaker's event loop. */
-    static final class Node {
-        final int index;
-        final BitSet held;
-        /** Written on the node's event loop, read by the scenario's waits. */
-        volatile int heldStatic;
-        volatile long maxGap;
-        /** When the current dial's session first came up, 0 before. */
-        volatile long upAt;
-        volatile SimSpeaker speaker;
-        volatile long establishedAt;
-        volatile long lastUpdate;
-        volatile long dialStart;
-        volatile long convergedAt;
-        volatile boolean converged;
-        volatile boolean expectClose;
-        /** Added while the others run (membership scenario): its join latencies are recorded. */
-        volatile boolean joining;
-        volatile boolean active;
-        volatile int attempts;
-
-        Node(int index, int blocks) {
-            this.index = index;
-            this.held = new BitSet(blocks);
         }
     }
 }

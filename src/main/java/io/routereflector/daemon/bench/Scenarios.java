@@ -276,12 +276,12 @@ final class Scenarios {
         others.remove(Integer.valueOf(speaker));
         Map<Integer, Integer> target = new HashMap<>();
         for (int i : others) {
-            target.put(i, run.heldStatic(i) - run.ownStatic(speaker));
+            target.put(i, run.node(i).heldStatic - run.ownStatic(speaker));
         }
         ProcessStats reflectorBefore = reflectorStats();
         long t0 = System.nanoTime();
         run.drop(speaker);
-        boolean done = waitFor(() -> others.stream().allMatch(i -> run.heldStatic(i) <= target.get(i)), options.timeout);
+        boolean done = waitFor(() -> others.stream().allMatch(i -> run.node(i).heldStatic <= target.get(i)), options.timeout);
         long took = System.nanoTime() - t0;
         ProcessStats reflectorAfter = reflectorStats();
         report.add("withdrawal_ms", done ? Report.millisFromNanos(took) : -1, "ms",
